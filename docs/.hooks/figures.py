@@ -1,0 +1,123 @@
+"""Draw every `figure_<name>()` of the snippet modules as SVG, in a light and a dark variant.
+
+The SVGs are generated files (never written into docs/). A page shows a figure with
+`![alt](figures/<module>/<name>.svg)`; this hook turns that into the two variants,
+which Material shows by colour scheme (`#only-light`, `#only-dark`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib
+import matplotlib.pyplot as plt
+from cycler import cycler
+from matplotlib.figure import Figure
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from runner import cached_run, snippet_dir
+
+matplotlib.use("Agg")
+
+COMMON = {
+    "svg.hashsalt": "pytorch-study-notes",
+    "svg.fonttype": "path",
+    "figure.dpi": 100,
+    "figure.facecolor": "none",
+    "axes.facecolor": "none",
+    "savefig.transparent": True,
+    "font.size": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+# Colour-blind-safe palettes (Okabe–Ito), a darker and a brighter set.
+SCHEMES = {
+    "light": {
+        "text.color": "#1f2328",
+        "axes.labelcolor": "#1f2328",
+        "axes.edgecolor": "#57606a",
+        "xtick.color": "#57606a",
+        "ytick.color": "#57606a",
+        "grid.color": "#d0d7de",
+        "legend.facecolor": "white",
+        "legend.edgecolor": "#d0d7de",
+        "axes.prop_cycle": cycler(
+            color=["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"]
+        ),
+    },
+    "dark": {
+        "text.color": "#e2e4e9",
+        "axes.labelcolor": "#e2e4e9",
+        "axes.edgecolor": "#9aa0ab",
+        "xtick.color": "#9aa0ab",
+        "ytick.color": "#9aa0ab",
+        "grid.color": "#3d4250",
+        "legend.facecolor": "#1e2129",
+        "legend.edgecolor": "#3d4250",
+        "axes.prop_cycle": cycler(
+            color=["#56b4e9", "#ff8c42", "#3ddc97", "#f0a3d0", "#f0e442", "#a0c4ff"]
+        ),
+    },
+}
+IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(figures/(?P<module>\w+)/(?P<name>\w+)\.svg\)")
+
+_SVGS: dict[str, bytes] = {}
+
+
+# Add one generated SVG per figure function and scheme (after i18n, which crashes on them).
+@event_priority(-200)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for module in sorted(snippet_dir(config).glob("*.py")):
+        for uri, svg in render_module(module).items():
+            files.append(File.generated(config, uri, content=svg))
+    return files
+
+
+# Replace each figure image with its light and dark variants.
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def variants(match: re.Match) -> str:
+        stem = f"figures/{match['module']}/{match['name']}"
+        if files.get_file_from_path(f"{stem}.light.svg") is None:
+            line = markdown.count("\n", 0, match.start()) + 1
+            raise RuntimeError(
+                f"docs/{page.file.src_uri}:{line}: no figure function "
+                f"figure_{match['name']}() in snippets/{match['module']}.py"
+            )
+        alt = match["alt"]
+        return f"![{alt}]({stem}.light.svg#only-light) ![{alt}]({stem}.dark.svg#only-dark)"
+
+    return IMAGE.sub(variants, markdown)
+
+
+# Render every figure function of one snippet module, cached by the module's content.
+def render_module(module) -> dict[str, bytes]:
+    run = cached_run(module)
+    rendered = {}
+    for name, function in sorted(run.namespace.items()):
+        if not (name.startswith("figure_") and callable(function)):
+            continue
+        for scheme in SCHEMES:
+            uri = f"figures/{module.stem}/{name.removeprefix('figure_')}.{scheme}.svg"
+            key = f"{run.digest}:{uri}"
+            if key not in _SVGS:
+                _SVGS[key] = render(function, scheme, f"{module}: {name}()")
+            rendered[uri] = _SVGS[key]
+    return rendered
+
+
+# Call a figure function under a scheme's style and return byte-stable SVG.
+def render(function, scheme: str, where: str) -> bytes:
+    with plt.rc_context({**COMMON, **SCHEMES[scheme]}):
+        try:
+            figure = function()
+        except Exception as error:
+            raise RuntimeError(f"{where} raised {type(error).__name__}: {error}") from error
+        if not isinstance(figure, Figure):
+            raise RuntimeError(f"{where} returned {type(figure).__name__}, not a Figure")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        plt.close(figure)
+    return buffer.getvalue()

@@ -1,0 +1,57 @@
+"""Publish notebooks as pages in every language, with no script from another host.
+
+mkdocs-static-i18n rebuilds each file as a plain `File`, so mkdocs-jupyter's notebook files
+would be copied as raw JSON (ultrabug/mkdocs-static-i18n#198). After i18n's pass, wrap them
+again, keeping the localized destination and URL that i18n gave them, and give them the
+alternates (other languages) that i18n only computes for Markdown pages.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs_jupyter.plugin import NotebookFile
+
+# nbconvert's template loads MathJax and Mermaid from CDNs; the site renders maths with KaTeX.
+CDN_SCRIPTS = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mermaid configuration -->", re.DOTALL
+)
+
+
+# Turn every notebook that i18n demoted to a static file back into a documentation page.
+@event_priority(-200)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    i18n = config.plugins["i18n"]
+    for file in list(files):
+        if file.src_uri.endswith(".ipynb") and not file.is_documentation_page():
+            files.remove(file)
+            page = as_page(file, config, i18n)
+            files.append(page)
+            i18n.i18n_files_per_language[i18n.current_language].append(page)
+    return files
+
+
+# Drop the CDN script blocks from a rendered notebook; fail if the template changed.
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if not page.file.src_uri.endswith(".ipynb"):
+        return html
+    html, count = CDN_SCRIPTS.subn("", html)
+    if count != 1:
+        raise RuntimeError(f"docs/{page.file.src_uri}: expected one MathJax/Mermaid block, found {count}")
+    return html
+
+
+def as_page(file: File, config: MkDocsConfig, i18n) -> NotebookFile:
+    page = NotebookFile(file, use_directory_urls=config.use_directory_urls, site_dir=config.site_dir)
+    page.dest_path, page.abs_dest_path, page.url = file.dest_path, file.abs_dest_path, file.url
+    name = file.norm_src_uri.removesuffix(".ipynb")
+    page.alternates = {
+        lang: SimpleNamespace(url=f"{name}/" if lang == i18n.default_language else f"{lang}/{name}/", page=None)
+        for lang in i18n.build_languages
+    }
+    return page

@@ -1,0 +1,44 @@
+"""Show, under every included snippet section, what that section printed at build time."""
+
+from __future__ import annotations
+
+import re
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from runner import cached_run, snippet_dir
+
+# A fence whose only line includes one section: --8<-- "module.py:section"
+INCLUDE = re.compile(
+    r'^(?P<indent>[ \t]*)(?P<fence>`{3,})[^\n]*\n'
+    r'(?P=indent)--8<-- "(?P<module>\w+\.py):(?P<section>\w+)"\n'
+    r"(?P=indent)(?P=fence)[ \t]*$",
+    re.MULTILINE,
+)
+
+
+# Append an output block after each include fence whose section printed something.
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    base = snippet_dir(config)
+
+    def add_output(match: re.Match) -> str:
+        run = cached_run(base / match["module"])
+        section = match["section"]
+        if section not in run.outputs:
+            line = markdown.count("\n", 0, match.start()) + 2
+            raise RuntimeError(
+                f"docs/{page.file.src_uri}:{line}: {match['module']} has no section {section!r}"
+            )
+        return match[0] + output_block(run.outputs[section], match["indent"])
+
+    return INCLUDE.sub(add_output, markdown)
+
+
+def output_block(text: str, indent: str) -> str:
+    if not text.strip():
+        return ""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = "\n".join(indent + line if line else "" for line in text.rstrip("\n").split("\n"))
+    return f"\n\n{indent}{fence} {{ .text .output }}\n{body}\n{indent}{fence}"

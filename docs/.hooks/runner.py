@@ -1,0 +1,156 @@
+"""Run a snippet module section by section and keep what each section prints.
+
+Shared by the build hooks and the tests, so the page shows what the tests ran.
+A section is the code between `# --8<-- [start:name]` and `# --8<-- [end:name]`.
+A section whose first line is `# raises: SomeError` must raise that error; its
+output ends with the error line. `# warns: SomeWarning` allows (and requires)
+that warning, which is shown in the output; any other warning is an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")  # snippets draw figures; never open a window
+
+MARKER = re.compile(r"^\s*# --8<-- \[(start|end):(\w+)\]\s*$")
+EXPECT = re.compile(r"^\s*# (raises|warns): (\w+)\s*$")
+
+
+class SnippetError(RuntimeError):
+    """A snippet module is malformed or one of its sections failed."""
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    first_line: int  # 1-based line number of the section's first code line
+    code: str
+    expect: tuple[str, str] | None  # ("raises" | "warns", class name)
+
+
+@dataclass
+class Run:
+    path: Path
+    digest: str
+    sections: list[Section]
+    outputs: dict[str, str] = field(default_factory=dict)
+    namespace: dict = field(default_factory=dict)
+
+
+# Parse the section markers of a snippet module; anything outside a section is an error.
+def parse_sections(path: Path) -> list[Section]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    sections: list[Section] = []
+    open_name, open_at, body = None, 0, []
+    for number, line in enumerate(lines, start=1):
+        marker = MARKER.match(line)
+        if marker is None:
+            if open_name is not None:
+                body.append(line)
+            elif line.strip() and not line.lstrip().startswith("#"):
+                raise SnippetError(f"{path}:{number}: code outside any section: {line.strip()!r}")
+            continue
+        kind, name = marker.groups()
+        if kind == "start":
+            if open_name is not None:
+                raise SnippetError(f"{path}:{number}: section {name!r} starts inside {open_name!r}")
+            if any(s.name == name for s in sections):
+                raise SnippetError(f"{path}:{number}: section {name!r} is defined twice")
+            open_name, open_at, body = name, number + 1, []
+        else:
+            if name != open_name:
+                raise SnippetError(f"{path}:{number}: end of {name!r} but {open_name!r} is open")
+            sections.append(_section(name, open_at, body))
+            open_name = None
+    if open_name is not None:
+        raise SnippetError(f"{path}:{open_at - 1}: section {open_name!r} is never closed")
+    return sections
+
+
+# Execute every section in order in one namespace, capturing stdout per section.
+def run_module(path: Path) -> Run:
+    source = path.read_bytes()
+    run = Run(path, hashlib.sha256(source).hexdigest(), parse_sections(path))
+    run.namespace.update(__name__=f"snippets.{path.stem}", __file__=str(path))
+    for section in run.sections:
+        run.outputs[section.name] = _run_section(path, section, run.namespace)
+    return run
+
+
+# The snippets folder, as configured for pymdownx.snippets in mkdocs.yml.
+def snippet_dir(config) -> Path:
+    base = config.mdx_configs["pymdownx.snippets"]["base_path"][0]
+    return Path(config.config_file_path).parent / base
+
+
+_RUNS: dict[Path, Run] = {}
+
+
+# Run a module once per content: both languages and every hook share the result.
+def cached_run(path: Path) -> Run:
+    path = path.resolve()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    run = _RUNS.get(path)
+    if run is None or run.digest != digest:
+        run = _RUNS[path] = run_module(path)
+    return run
+
+
+def _section(name: str, first_line: int, body: list[str]) -> Section:
+    first_code = next((line for line in body if line.strip()), "")
+    expect = EXPECT.match(first_code)
+    return Section(name, first_line, "\n".join(body), expect.groups() if expect else None)
+
+
+def _run_section(path: Path, section: Section, namespace: dict) -> str:
+    code = compile("\n" * (section.first_line - 1) + section.code, str(path), "exec")
+    kind, expected = section.expect or (None, None)
+    out = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
+        warnings.simplefilter("always")
+        try:
+            exec(code, namespace)
+        except Exception as error:
+            if kind == "raises" and type(error).__name__ == expected:
+                out.write("".join(traceback.format_exception_only(error)))
+            else:
+                where = _line_in(path, error.__traceback__) or section.first_line
+                raise SnippetError(
+                    f"{path}:{where}: section {section.name!r} raised "
+                    f"{type(error).__name__}: {error}"
+                ) from error
+        else:
+            if kind == "raises":
+                raise SnippetError(
+                    f"{path}:{section.first_line}: section {section.name!r} "
+                    f"should raise {expected} but did not"
+                )
+    unexpected = [w for w in caught if w.category.__name__ != expected or kind != "warns"]
+    if unexpected:
+        w = unexpected[0]
+        raise SnippetError(
+            f"{path}:{section.first_line}: section {section.name!r} warned "
+            f"{w.category.__name__}: {w.message} ({w.filename}:{w.lineno})"
+        )
+    if kind == "warns":
+        if not caught:
+            raise SnippetError(
+                f"{path}:{section.first_line}: section {section.name!r} "
+                f"should warn {expected} but did not"
+            )
+        out.write("".join(f"{w.category.__name__}: {w.message}\n" for w in caught))
+    return out.getvalue()
+
+
+def _line_in(path: Path, tb) -> int | None:
+    frames = [f for f in traceback.extract_tb(tb) if f.filename == str(path)]
+    return frames[-1].lineno if frames else None

@@ -1,0 +1,80 @@
+"""Shared fixtures: snippet runs, the built site, a local server for it."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import io
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+SNIPPETS = ROOT / "snippets"
+sys.path.insert(0, str(DOCS / ".hooks"))
+
+from fences import SnippetFenceParser  # noqa: E402
+from pytest_markdown_docs._runners import DefaultRunner, register_runner  # noqa: E402
+from runner import cached_run  # noqa: E402
+
+
+# pytest-markdown-docs: read pages as the build does (includes expanded, indented fences found).
+def pytest_markdown_docs_markdown_it():
+    return SnippetFenceParser()
+
+
+@register_runner(default=True)
+class QuietRunner(DefaultRunner):
+    """pytest-markdown-docs lets fences print to the terminal; keep what they print instead."""
+
+    def runtest(self, test, args, **kwargs):
+        with contextlib.redirect_stdout(io.StringIO()):
+            super().runtest(test, args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def run():
+    """Run a snippet module by name, once per session, with the build's own runner."""
+    return lambda name: cached_run(SNIPPETS / f"{name}.py")
+
+
+def build_site(root: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of the project at `root` into `site_dir`."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The whole site, built once per session with --strict."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = build_site(ROOT, site_dir)
+    if result.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    """Serve the built site on a free loopback port."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature from the base class
+        pass
