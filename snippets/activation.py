@@ -1,5 +1,5 @@
-# Activation functions: the code of docs/activation.md and docs/activation.en.md.
-# Every section runs at build time; the page shows its code and what it printed.
+# Activation functions: the code of docs/activation.md and activation.en.md.
+# Every section runs at build time; the page shows it and what it printed.
 
 # --8<-- [start:setup]
 import inspect
@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 torch.manual_seed(0)
-torch.set_printoptions(precision=4, sci_mode=None)
+torch.set_printoptions(precision=4, linewidth=72)
 # --8<-- [end:setup]
 
 # --8<-- [start:step_function]
@@ -28,17 +28,21 @@ b = layer2.weight @ layer1.bias + layer2.bias  # b = W2 b1 + b2
 inputs = torch.randn(5, 4)
 two_layers = layer2(layer1(inputs))
 one_layer = inputs @ W.T + b
-print("two stacked Linear layers == one Linear layer:", torch.allclose(two_layers, one_layer))
+same = torch.allclose(two_layers, one_layer)
+print("two stacked Linear layers == one Linear layer:", same)
 print("largest difference:", (two_layers - one_layer).abs().max().item())
 # --8<-- [end:linear_collapse]
 
 # --8<-- [start:nonlinear_breaks_collapse]
 net = nn.Sequential(layer1, nn.ReLU(), layer2)
 u, zero = torch.randn(1, 4), torch.zeros(1, 4)
-# Any affine map g satisfies g(u) + g(-u) = 2 g(0); put a ReLU in between and it fails.
+# Any affine map g has g(u) + g(-u) = 2 g(0); a ReLU in between breaks it.
 affine_gap = layer2(layer1(u)) + layer2(layer1(-u)) - 2 * layer2(layer1(zero))
 relu_gap = net(u) + net(-u) - 2 * net(zero)
-print("two Linear layers, gap ≈ 0:", torch.allclose(affine_gap, zero[:, :2], atol=1e-6))
+print(
+    "two Linear layers, gap ≈ 0:",
+    torch.allclose(affine_gap, zero[:, :2], atol=1e-6),
+)
 print("with ReLU in between, gap =", relu_gap.detach())
 # --8<-- [end:nonlinear_breaks_collapse]
 
@@ -65,7 +69,9 @@ print("σ(z)(1-σ(z)) =", s * (1 - s))
 # --8<-- [start:sigmoid_depth]
 # Best case: every layer sits at z = 0, where σ' is largest (1/4).
 for depth in (1, 5, 10, 20):
-    print(f"{depth:>2} sigmoid layers: gradient scaled by at most {0.25**depth:.2e}")
+    print(
+        f"{depth:>2} sigmoid layers: gradient times at most {0.25**depth:.2e}"
+    )
 # --8<-- [end:sigmoid_depth]
 
 # --8<-- [start:tanh_values]
@@ -75,9 +81,16 @@ print(torch.tanh(a))
 
 # --8<-- [start:tanh_identity]
 t = torch.linspace(-6, 6, 1001, dtype=torch.float64, requires_grad=True)
-print("max |tanh(t) - (2σ(2t) - 1)| =", (torch.tanh(t) - (2 * torch.sigmoid(2 * t) - 1)).abs().max().item())
+via_sigmoid = 2 * torch.sigmoid(2 * t) - 1
+print(
+    "max |tanh(t) - (2σ(2t) - 1)| =",
+    (torch.tanh(t) - via_sigmoid).abs().max().item(),
+)
 torch.tanh(t).sum().backward()
-print("max |tanh'(t) - (1 - tanh²(t))| =", (t.grad - (1 - torch.tanh(t.detach()) ** 2)).abs().max().item())
+via_tanh = 1 - torch.tanh(t.detach()) ** 2
+print(
+    "max |tanh'(t) - (1 - tanh²(t))| =", (t.grad - via_tanh).abs().max().item()
+)
 print("float32 tanh(10.) =", torch.tanh(torch.tensor(10.0)).item())
 # --8<-- [end:tanh_identity]
 
@@ -96,11 +109,14 @@ print("dReLU/dz =", r.grad)
 # --8<-- [start:softplus_beta]
 betas = (0.5, 1.0, 2.0, 20.0)
 p = torch.tensor([-1.0, 0.0, 1.0], requires_grad=True)
+row = "{:>5} | {:>9.3g} {:>9.3g} {:>9.3g} | {:>9.3g} {:>9.3g} {:>9.3g}"
+print(" beta | softplus at x = -1, 0, 1    | slope at x = -1, 0, 1")
 for beta in betas:
     y = F.softplus(p, beta=beta)
     (slope,) = torch.autograd.grad(y.sum(), p)
-    print(f"beta={beta:>4}: softplus(-1, 0, 1) = {y.detach()}, slope = {slope}")
-print("ln(2) / beta for each beta:", [round(torch.log(torch.tensor(2.0)).item() / b, 4) for b in betas])
+    print(row.format(beta, *y.tolist(), *slope.tolist()))
+ln2 = torch.log(torch.tensor(2.0)).item()
+print("ln(2) / beta:", [round(ln2 / beta, 4) for beta in betas])
 # --8<-- [end:softplus_beta]
 
 # --8<-- [start:softplus_threshold]
@@ -128,32 +144,48 @@ def figure_sigmoid_saturation():
         ax.axvspan(lo, hi, color="grey", alpha=0.18, lw=0)
     ax.plot(x.detach(), y.detach(), label=r"$\sigma(x)$")
     ax.plot(x.detach(), dy, label=r"$\sigma'(x) = \sigma(x)\,(1-\sigma(x))$")
-    ax.annotate(r"$\sigma'(0) = 1/4$", xy=(0, 0.25), xytext=(1.2, 0.42),
-                arrowprops={"arrowstyle": "->", "color": "grey"})
+    arrow = {"arrowstyle": "->", "color": "grey"}
+    ax.annotate(
+        r"$\sigma'(0) = 1/4$",
+        xy=(0, 0.25),
+        xytext=(1.2, 0.42),
+        arrowprops=arrow,
+    )
     ax.text(-6.3, 0.6, r"$\sigma' < 0.01$", ha="center")
     ax.text(6.3, 0.4, r"$\sigma' < 0.01$", ha="center")
     ax.set(xlabel="$x$", xlim=(-8, 8), ylim=(-0.05, 1.05))
     ax.grid(alpha=0.4)
     ax.legend(frameon=False, loc="upper left")
     return fig
+
+
 # --8<-- [end:figure_sigmoid_saturation]
 
 
 # --8<-- [start:figure_softplus_beta]
 def figure_softplus_beta():
     x = torch.linspace(-3, 3, 601, requires_grad=True)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), layout="constrained")
-    left.plot(x.detach(), F.relu(x).detach(), "k--", lw=1, label="ReLU")
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(9, 3.4), layout="constrained"
+    )
+    left.plot(
+        x.detach(), F.relu(x).detach(), "--", color="grey", lw=1, label="ReLU"
+    )
     for beta in (0.5, 1.0, 2.0, 20.0):
         y = F.softplus(x, beta=beta)
         (dy,) = torch.autograd.grad(y.sum(), x)
         left.plot(x.detach(), y.detach(), label=rf"$\beta={beta:g}$")
         right.plot(x.detach(), dy, label=rf"$\beta={beta:g}$")
-    left.set(xlabel="$x$", title=r"$\mathrm{Softplus}_\beta(x)$", ylim=(-0.2, 3.2))
-    right.set(xlabel="$x$", title=r"$\mathrm{Softplus}_\beta'(x) = \sigma(\beta x)$")
+    left.set(
+        xlabel="$x$", title=r"$\mathrm{Softplus}_\beta(x)$", ylim=(-0.2, 3.2)
+    )
+    slope_title = r"$\mathrm{Softplus}_\beta'(x) = \sigma(\beta x)$"
+    right.set(xlabel="$x$", title=slope_title)
     right.axhline(0.5, color="grey", lw=0.8, ls=":")
     for ax in (left, right):
         ax.grid(alpha=0.4)
         ax.legend(frameon=False)
     return fig
+
+
 # --8<-- [end:figure_softplus_beta]

@@ -1,4 +1,4 @@
-# Home page: the versions this build ran with, read from the installed packages.
+# Home page: the versions this build ran with, read from installed packages.
 
 # --8<-- [start:versions]
 import platform

@@ -7,6 +7,7 @@ import functools
 import http.server
 import io
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -49,7 +50,11 @@ def build_site(root: Path, site_dir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -78,3 +83,35 @@ def base_url(site):
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - signature from the base class
         pass
+
+
+def pages() -> list[str]:
+    """Page names (file stems) of the Chinese pages: `index`, `activation`, `autograd` …"""
+    return sorted(
+        p.name.split(".")[0]
+        for p in DOCS.iterdir()
+        if p.suffix in (".md", ".ipynb") and ".en." not in p.name
+    )
+
+
+def page_source(name: str, lang: str) -> Path:
+    """The source file of a page in one language (`zh` or `en`)."""
+    suffix = "" if lang == "zh" else ".en"
+    for ext in (".md", ".ipynb"):
+        path = DOCS / f"{name}{suffix}{ext}"
+        if path.exists():
+            return path
+    raise FileNotFoundError(
+        f"docs/{name}{suffix}.md or .ipynb: page {name!r} has no {lang} version"
+    )
+
+
+def page_url(name: str, lang: str) -> str:
+    """The URL path of a page relative to the site root."""
+    prefix = "" if lang == "zh" else f"{lang}/"
+    return prefix if name == "index" else f"{prefix}{name}/"
+
+
+def numbers(text: str) -> list[float]:
+    """The decimal numbers printed in a text, in order (tensor reprs, tables)."""
+    return [float(x) for x in re.findall(r"-?\d+\.\d*(?:e[-+]\d+)?", text)]

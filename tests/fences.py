@@ -37,8 +37,14 @@ class SnippetFenceParser:
             code = expect_wrapper(expand_includes(body))
             options = " continuation" if chained else ""
             tokens.append(
-                Token("fence", "code", 0, map=[first, last], info="{.python" + options + "}",
-                      content=code)
+                Token(
+                    "fence",
+                    "code",
+                    0,
+                    map=[first, last],
+                    info="{.python" + options + "}",
+                    content=code,
+                )
             )
             chained = True
         return tokens
@@ -72,12 +78,14 @@ def expand_includes(body: str) -> str:
 def snippet_preprocessor():
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     options = next(
-        e["pymdownx.snippets"] for e in config["markdown_extensions"]
+        e["pymdownx.snippets"]
+        for e in config["markdown_extensions"]
         if isinstance(e, dict) and "pymdownx.snippets" in e
     )
     options = {**options, "base_path": [str(ROOT / p) for p in options["base_path"]]}
-    md = markdown.Markdown(extensions=["pymdownx.snippets"],
-                           extension_configs={"pymdownx.snippets": options})
+    md = markdown.Markdown(
+        extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": options}
+    )
     return md.preprocessors["snippet"]
 
 

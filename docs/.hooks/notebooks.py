@@ -42,16 +42,22 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return html
     html, count = CDN_SCRIPTS.subn("", html)
     if count != 1:
-        raise RuntimeError(f"docs/{page.file.src_uri}: expected one MathJax/Mermaid block, found {count}")
+        raise RuntimeError(
+            f"docs/{page.file.src_uri}: expected one MathJax/Mermaid block, found {count}"
+        )
     return html
 
 
 def as_page(file: File, config: MkDocsConfig, i18n) -> NotebookFile:
-    page = NotebookFile(file, use_directory_urls=config.use_directory_urls, site_dir=config.site_dir)
+    page = NotebookFile(
+        file, use_directory_urls=config.use_directory_urls, site_dir=config.site_dir
+    )
     page.dest_path, page.abs_dest_path, page.url = file.dest_path, file.abs_dest_path, file.url
     name = file.norm_src_uri.removesuffix(".ipynb")
     page.alternates = {
-        lang: SimpleNamespace(url=f"{name}/" if lang == i18n.default_language else f"{lang}/{name}/", page=None)
+        lang: SimpleNamespace(
+            url=f"{name}/" if lang == i18n.default_language else f"{lang}/{name}/", page=None
+        )
         for lang in i18n.build_languages
     }
     return page

@@ -11,7 +11,7 @@ from runner import cached_run, snippet_dir
 
 # A fence whose only line includes one section: --8<-- "module.py:section"
 INCLUDE = re.compile(
-    r'^(?P<indent>[ \t]*)(?P<fence>`{3,})[^\n]*\n'
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,})[^\n]*\n"
     r'(?P=indent)--8<-- "(?P<module>\w+\.py):(?P<section>\w+)"\n'
     r"(?P=indent)(?P=fence)[ \t]*$",
     re.MULTILINE,

@@ -1,0 +1,141 @@
+"""The built site in headless Chromium: what a reader sees, in both languages and colour schemes.
+
+Screenshots of every page go to .screenshots/ for review. Without Chromium these tests are
+skipped locally; with CI=true they fail instead, so CI never skips them.
+"""
+
+import os
+import shutil
+from urllib.parse import urlparse
+
+import pytest
+from conftest import ROOT, page_url, pages
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = ROOT / ".screenshots"
+MATHS_PAGES = {"activation", "autograd"}
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium fonts-noto-cjk"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A page load with everything it logged and asked for."""
+
+    def __init__(self, browser, base_url, path, scheme="light"):
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, color_scheme=scheme
+        )
+        self.page = self.context.new_page()
+        self.errors, self.foreign, self.failed = [], [], []
+        host = urlparse(base_url).netloc
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(r.url))
+
+        def route(route):
+            if urlparse(route.request.url).netloc in (host, ""):
+                route.continue_()
+            else:
+                self.foreign.append(route.request.url)
+                route.abort()
+
+        self.page.route("**/*", route)
+        self.page.goto(base_url + path, wait_until="load")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", pages())
+def test_page_renders_cleanly(browser, base_url, name, lang, scheme):
+    visit = Visit(browser, base_url, page_url(name, lang), scheme)
+    page = visit.page
+    try:
+        assert visit.foreign == [], f"requests to other hosts: {visit.foreign}"
+        assert visit.failed == [], f"failed requests: {visit.failed}"
+        assert visit.errors == [], f"console errors: {visit.errors}"
+        assert page.evaluate("document.documentElement.lang") == lang
+        if name in MATHS_PAGES:
+            page.wait_for_selector(".katex", timeout=5000)
+            assert page.locator(".katex-error").count() == 0
+            unrendered = page.evaluate(
+                "[...document.querySelectorAll('.arithmatex')]"
+                ".filter(e => !e.querySelector('.katex')).length"
+            )
+            assert unrendered == 0
+        broken = page.evaluate(
+            "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+        )
+        assert broken == [], f"images that did not load: {broken}"
+        shown = page.evaluate(
+            "[...document.querySelectorAll('img[src*=\"figures/\"]')]"
+            ".filter(i => i.offsetWidth > 0).map(i => i.src)"
+        )
+        assert all(f".{scheme}.svg#only-{scheme}" in src for src in shown), shown
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{lang}-{name}-{scheme}.png"), full_page=True)
+        if scheme == "light":
+            switch_language(visit, base_url, name, other={"zh": "en", "en": "zh"}[lang])
+    finally:
+        visit.close()
+
+
+def switch_language(visit, base_url, name, other):
+    """The language selector lands on the same page in the other language."""
+    page = visit.page
+    page.locator(".md-header__option .md-select").hover()
+    with page.expect_navigation():
+        page.locator(f'.md-select__link[hreflang="{other}"]').click()
+    assert page.url == base_url + page_url(name, other)
+    assert page.evaluate("document.documentElement.lang") == other
+    assert visit.errors == [] and visit.failed == [] and visit.foreign == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "word", "expected"),
+    [("zh", "激活", "激活函数"), ("en", "saturation", "Saturation and vanishing gradients")],
+)
+def test_search_finds_pages_in_their_language(browser, base_url, lang, word, expected):
+    visit = Visit(browser, base_url, page_url("index", lang))
+    page = visit.page
+    try:
+        page.wait_for_timeout(2500)  # the search worker builds its index after load
+        page.locator("input.md-search__input").click()
+        page.keyboard.type(word)
+        page.keyboard.press("End")
+        page.wait_for_selector(".md-search-result__item", timeout=10000)
+        # jieba's segmentation shows up as zero-width spaces in Chinese results
+        titles = [
+            t.replace("\u200b", "")
+            for t in page.locator(".md-search-result__item").all_inner_texts()
+        ]
+        assert any(expected in t for t in titles), titles
+    finally:
+        visit.close()

@@ -1,0 +1,83 @@
+"""The project's layout rules: page = snippet module = test module, every section shown once."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+from conftest import DOCS, ROOT, SNIPPETS, page_source, pages
+from runner import parse_sections
+
+INCLUDE = re.compile(r'--8<-- "(\w+)\.py:(\w+)"')
+FIGURE = re.compile(r"\]\(figures/(\w+)/(\w+)\.svg\)")
+MODULES = sorted(p.stem for p in SNIPPETS.glob("*.py"))
+
+
+def test_every_page_exists_in_both_languages():
+    zh = {p.name.replace(".en.", ".") for p in DOCS.glob("*.en.*")}
+    en = {p.name for p in DOCS.iterdir() if p.suffix in (".md", ".ipynb") and ".en." not in p.name}
+    assert zh == en, f"pages without a translation: {sorted(zh ^ en)}"
+
+
+@pytest.mark.parametrize("name", pages())
+def test_every_page_has_a_test_module(name):
+    assert (ROOT / "tests" / f"test_{name}.py").exists(), f"tests/test_{name}.py is missing"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_snippet_module_has_its_pages(module):
+    for lang in ("zh", "en"):
+        assert page_source(module, lang).suffix == ".md"
+
+
+@pytest.mark.parametrize("name", pages())
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pages_include_only_their_own_module(name, lang):
+    text = page_source(name, lang).read_text(encoding="utf-8")
+    others = {m for m, _ in INCLUDE.findall(text)} - {name}
+    assert not others, f"{page_source(name, lang).name} includes sections of {sorted(others)}"
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_section_shown_once_in_module_order(module, lang):
+    page = page_source(module, lang)
+    included = [s for m, s in INCLUDE.findall(page.read_text(encoding="utf-8")) if m == module]
+    defined = [s.name for s in parse_sections(SNIPPETS / f"{module}.py")]
+    assert included == defined, (
+        f"{page.name} must include every section of snippets/{module}.py once, in order.\n"
+        f"  missing: {[s for s in defined if s not in included]}\n"
+        f"  page order: {included}"
+    )
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_figure_function_is_shown(module, lang):
+    page = page_source(module, lang)
+    shown = {(m, n) for m, n in FIGURE.findall(page.read_text(encoding="utf-8"))}
+    source = (SNIPPETS / f"{module}.py").read_text(encoding="utf-8")
+    defined = {(module, n) for n in re.findall(r"^def figure_(\w+)\(", source, re.MULTILINE)}
+    assert shown == defined, (
+        f"{page.name}: figures shown {sorted(shown)}, defined {sorted(defined)}"
+    )
+
+
+@pytest.mark.parametrize(
+    "command", [["check", "."], ["format", "--check", "."]], ids=["lint", "format"]
+)
+def test_ruff(command):
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", *command], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_term_list_is_one_to_one():
+    terms = yaml.safe_load((DOCS / ".terms.yml").read_text(encoding="utf-8"))
+    assert all(set(t) <= {"zh", "en", "notes"} and t["zh"] and t["en"] for t in terms)
+    english = [t["en"] for t in terms]
+    assert english == sorted(english, key=str.lower), "keep the term list sorted by English term"
+    assert len(set(english)) == len(english)
+    assert len({t["zh"] for t in terms}) == len(terms)

@@ -1,0 +1,112 @@
+"""The built site: every page in both languages as HTML, outputs, figures, search, no other host."""
+
+import json
+import re
+import sys
+from html.parser import HTMLParser
+
+import pytest
+from conftest import DOCS, SNIPPETS, page_url, pages
+
+sys.path.insert(0, str(DOCS / ".hooks"))
+import figures  # noqa: E402
+
+LANGS = ("zh", "en")
+
+
+def html_of(site, name, lang) -> str:
+    return (site / page_url(name, lang) / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", pages())
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_is_html_in_its_language(site, name, lang):
+    html = html_of(site, name, lang)
+    assert html.lstrip().lower().startswith("<!doctype html>"), (
+        f"{page_url(name, lang)} is not HTML"
+    )
+    assert f'<html lang="{lang}"' in html
+    assert '<article class="md-content__inner md-typeset">' in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notebook_pages_are_rendered_cells(site, lang):
+    html = html_of(site, "autograd", lang)
+    assert html.count('class="jp-Cell ') >= 7
+    assert "Trying to backward through the graph a second time" in html
+    assert "mathjax" not in html.lower() and "cdnjs" not in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_outputs_follow_their_code(site, run, lang):
+    html = html_of(site, "activation", lang)
+    outputs = [o for o in run("activation").outputs.values() if o.strip()]
+    assert html.count('<div class="output highlight">') == len(outputs)
+    assert "dReLU/dz = tensor([0., 0., 1.])" in html
+
+
+@pytest.mark.parametrize("module", sorted(p.stem for p in SNIPPETS.glob("*.py")))
+def test_figures_exist_in_both_schemes_and_are_deterministic(site, module):
+    rendered = figures.render_module(SNIPPETS / f"{module}.py")
+    for uri, svg in rendered.items():
+        assert (site / uri).read_bytes() == svg, f"{uri}: a second render differs from the build's"
+        assert svg.startswith(b"<?xml") and b"<svg" in svg
+        assert b"Date" not in svg
+    for light in (u for u in rendered if u.endswith(".light.svg")):
+        dark = light.replace(".light.svg", ".dark.svg")
+        assert rendered[light] != rendered[dark], f"{light}: dark variant is identical"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pages_show_both_figure_variants(site, lang):
+    html = html_of(site, "activation", lang)
+    for name in ("softplus_beta", "sigmoid_saturation"):
+        assert f"figures/activation/{name}.light.svg#only-light" in html
+        assert f"figures/activation/{name}.dark.svg#only-dark" in html
+
+
+def test_search_index_holds_both_languages(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert {"activation/", "en/activation/", "autograd/", "en/autograd/"} <= locations
+    assert index["config"]["pipeline"] == ["stopWordFilter"]
+    assert r"\u200b" in index["config"]["separator"]  # a regex escape, read by lunr in JS
+    zh_text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("activation/"))
+    assert "\u200b" in zh_text, "Chinese text is not segmented: is jieba installed?"
+
+
+class Assets(HTMLParser):
+    """Collect the URLs a browser would fetch on its own: scripts, images, stylesheets, icons."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "img", "iframe", "source", "video", "audio") and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and attrs.get("rel") in ("stylesheet", "icon", "preload", "preconnect"):
+            self.urls.append(attrs.get("href", ""))
+
+
+def test_no_asset_from_another_host(site):
+    offenders = []
+    for path in site.rglob("*.html"):
+        parser = Assets()
+        parser.feed(path.read_text(encoding="utf-8"))
+        offenders += [
+            f"{path.relative_to(site)}: {u}" for u in parser.urls if re.match(r"(https?:)?//", u)
+        ]
+    for path in site.rglob("*.css"):
+        text = path.read_text(encoding="utf-8")
+        urls = re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", text)
+        urls += re.findall(r"@import\s+['\"]((?:https?:)?//[^'\"]+)", text)
+        offenders += [f"{path.relative_to(site)}: {u}" for u in urls]
+    assert not offenders, "assets from other hosts:\n" + "\n".join(offenders)
+
+
+def test_head_has_no_per_page_alternates(site):
+    assert 'hreflang="en">' not in html_of(site, "activation", "zh").split("</head>")[0]
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count('hreflang="en"') == sitemap.count('hreflang="zh"') == 2 * len(pages())
