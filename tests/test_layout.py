@@ -7,7 +7,8 @@ import sys
 import pytest
 import yaml
 from conftest import DOCS, ROOT, SNIPPETS, page_source, pages
-from runner import parse_sections
+from fences import SnippetFenceParser
+from runner import parse_sections, run_module
 
 INCLUDE = re.compile(r'--8<-- "(\w+)\.py:(\w+)"')
 FIGURE = re.compile(r"\]\(figures/(\w+)/(\w+)\.svg\)")
@@ -81,3 +82,18 @@ def test_term_list_is_one_to_one():
     assert english == sorted(english, key=str.lower), "keep the term list sorted by English term"
     assert len(set(english)) == len(english)
     assert len({t["zh"] for t in terms}) == len(terms)
+
+
+@pytest.mark.parametrize("name", [n for n in pages() if page_source(n, "zh").suffix == ".md"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pytest_collects_every_included_fence(name, lang):
+    """Fences inside admonitions and tabs are indented; they must not be skipped."""
+    page = page_source(name, lang)
+    text = page.read_text(encoding="utf-8")
+    assert len(SnippetFenceParser().parse(text)) == len(INCLUDE.findall(text))
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_snippet_modules_are_deterministic(module):
+    first, second = (run_module(SNIPPETS / f"{module}.py").outputs for _ in range(2))
+    assert first == second
