@@ -9,7 +9,7 @@ import shutil
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, page_url, pages
+from conftest import ROOT, page_source, page_url, pages
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -22,7 +22,6 @@ ARGS = [
     "--disable-sync",
 ]
 SHOTS = ROOT / ".screenshots"
-MATHS_PAGES = {"activation", "autograd"}
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +81,8 @@ def test_page_renders_cleanly(browser, base_url, name, lang, scheme):
         assert visit.failed == [], f"failed requests: {visit.failed}"
         assert visit.errors == [], f"console errors: {visit.errors}"
         assert page.evaluate("document.documentElement.lang") == lang
-        if name in MATHS_PAGES:
+        notebook = page_source(name, lang).suffix == ".ipynb"
+        if notebook or page.locator(".arithmatex").count():
             page.wait_for_selector(".katex", timeout=5000)
             assert page.locator(".katex-error").count() == 0
             unrendered = page.evaluate(

@@ -4,11 +4,17 @@ mkdocs-static-i18n rebuilds each file as a plain `File`, so mkdocs-jupyter's not
 would be copied as raw JSON (ultrabug/mkdocs-static-i18n#198). After i18n's pass, wrap them
 again, keeping the localized destination and URL that i18n gave them, and give them the
 alternates (other languages) that i18n only computes for Markdown pages.
+
+mkdocs-jupyter's heading ids are ASCII slugs of the heading text: Chinese headings get empty,
+repeated ids that its table of contents does not even match. Every notebook page instead takes
+the slugs of the English notebook's headings, so both languages share anchors, as Markdown
+pages do with `{ #anchor }`, and MkDocs validates links to them.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -16,10 +22,15 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs_jupyter.plugin import NotebookFile
+from slugs import english_slugs
 
 # nbconvert's template loads MathJax and Mermaid from CDNs; the site renders maths with KaTeX.
 CDN_SCRIPTS = re.compile(
     r"<!-- Load mathjax -->.*?<!-- End of mermaid configuration -->", re.DOTALL
+)
+# A rendered notebook heading and its anchor link, around the two copies of its id.
+HEADING = re.compile(
+    r'(?P<open><h[1-6] id=")[^"]*(?P<mid>">.*?<a class="anchor-link" href="#)[^"]*"'
 )
 
 
@@ -45,7 +56,35 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         raise RuntimeError(
             f"docs/{page.file.src_uri}: expected one MathJax/Mermaid block, found {count}"
         )
+    return set_heading_ids(html, page, english_slugs(Path(page.file.abs_src_path)))
+
+
+# Give the headings and the table of contents the English notebook's slugs, in order.
+def set_heading_ids(html: str, page: Page, slugs: list[str]) -> str:
+    entries = list(_flatten(page.toc))
+    found = len(HEADING.findall(html))
+    if not found == len(entries) == len(slugs):
+        raise RuntimeError(
+            f"docs/{page.file.src_uri}: {found} headings, {len(entries)} contents entries, "
+            f"{len(slugs)} headings in the English notebook: they must match"
+        )
+    ids = iter(slugs)
+
+    def renamed(match: re.Match) -> str:
+        slug = next(ids)
+        return f'{match["open"]}{slug}{match["mid"]}{slug}"'
+
+    html = HEADING.sub(renamed, html)
+    for entry, slug in zip(entries, slugs, strict=True):
+        entry.id = slug
+    page.present_anchor_ids = set(slugs)
     return html
+
+
+def _flatten(toc):
+    for entry in toc:
+        yield entry
+        yield from _flatten(entry.children)
 
 
 def as_page(file: File, config: MkDocsConfig, i18n) -> NotebookFile:
