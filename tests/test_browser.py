@@ -9,7 +9,7 @@ import shutil
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, page_source, page_url, pages
+from conftest import ROOT, SNIPPETS, page_source, page_url, pages
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -102,9 +102,28 @@ def test_page_renders_cleanly(browser, base_url, name, lang, scheme):
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{lang}-{name}-{scheme}.png"), full_page=True)
         if scheme == "light":
+            download_everything(page, name, lang)
             switch_language(visit, base_url, name, other={"zh": "en", "en": "zh"}[lang])
     finally:
         visit.close()
+
+
+def download_everything(page, name, lang):
+    """Every download button of a page delivers a file under the name it promises."""
+    buttons = page.locator("a.md-button[download]")
+    expected = (
+        2 if page_source(name, lang).suffix == ".md" and (SNIPPETS / f"{name}.py").exists() else 0
+    )
+    if page_source(name, lang).suffix == ".ipynb":
+        expected = 1
+    assert buttons.count() == expected, f"{name} ({lang}): {buttons.count()} download buttons"
+    for i in range(expected):
+        button = buttons.nth(i)
+        with page.expect_download() as info:
+            button.click()
+        download = info.value
+        assert download.suggested_filename == button.get_attribute("download")
+        assert os.path.getsize(download.path()) > 0
 
 
 def switch_language(visit, base_url, name, other):
@@ -137,5 +156,37 @@ def test_search_finds_pages_in_their_language(browser, base_url, lang, word, exp
             for t in page.locator(".md-search-result__item").all_inner_texts()
         ]
         assert any(expected in t for t in titles), titles
+    finally:
+        visit.close()
+
+
+def test_print_shows_light_figures_and_no_chrome(browser, base_url):
+    visit = Visit(browser, base_url, page_url("activation", "zh"), scheme="dark")
+    page = visit.page
+    try:
+        page.emulate_media(media="print")
+        visible = page.evaluate(
+            "[...document.querySelectorAll('img[src*=\"figures/\"]')]"
+            ".filter(i => i.offsetWidth > 0).map(i => i.src.split('#')[1])"
+        )
+        assert visible and set(visible) == {"only-light"}, visible
+        for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", "a.md-button"):
+            assert not page.locator(chrome).first.is_visible(), f"{chrome} is printed"
+    finally:
+        visit.close()
+
+
+def test_404_page_speaks_both_languages(browser, base_url):
+    visit = Visit(browser, base_url, "404.html")
+    page = visit.page
+    try:
+        assert visit.errors == [] and visit.failed == [] and visit.foreign == []
+        assert page.evaluate("document.documentElement.lang") == "zh"
+        assert page.locator("h1").inner_text().startswith("404 · 页面不存在")
+        assert page.locator('[lang="en"] h2').inner_text().startswith("Page not found")
+        links = page.evaluate(
+            "[...document.querySelectorAll('.md-select__link')].map(a => a.getAttribute('href'))"
+        )
+        assert links == ["/", "/en/"]
     finally:
         visit.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from slugs import english_slugs
+from sources import english_slugs, localized, nav_pages
 
 MARKER = "[[errata]]"
 BOX = '!!! warning "勘误 / Correction"'
@@ -63,11 +63,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 # Every correction of one page in one language, in page order.
 def collect(docs: Path, name: str, lang: str) -> list[Correction]:
-    stem, ext = name.rsplit(".", 1)
-    stem = stem.removesuffix(".en")
-    file = f"{stem}{'' if lang == 'zh' else '.en'}.{ext}"
+    file = localized(name, lang)
     path = docs / file
-    if ext == "ipynb":
+    if file.endswith(".ipynb"):
         return notebook_corrections(path, file, lang)
     return markdown_corrections(path, file, lang)
 
@@ -108,15 +106,6 @@ def notebook_corrections(path: Path, file: str, lang: str) -> list[Correction]:
             where = f"docs/{file}: cell {cell.get('id')}"
             found.append(_parse(body, lang, where, file, page_title, section))
     return found
-
-
-# The page files of the configured nav, in order (sections flattened).
-def nav_pages(nav) -> list[str]:
-    if isinstance(nav, str):
-        return [nav]
-    if isinstance(nav, dict):
-        return nav_pages(list(nav.values()))
-    return [name for item in nav for name in nav_pages(item)]
 
 
 def table(corrections: list[Correction], lang: str) -> str:

@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs_jupyter.plugin import NotebookFile
-from slugs import english_slugs
+from sources import english_slugs
 
 # nbconvert's template loads MathJax and Mermaid from CDNs; the site renders maths with KaTeX.
 CDN_SCRIPTS = re.compile(
@@ -39,7 +39,11 @@ HEADING = re.compile(
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     i18n = config.plugins["i18n"]
     for file in list(files):
-        if file.src_uri.endswith(".ipynb") and not file.is_documentation_page():
+        if (
+            file.src_uri.endswith(".ipynb")
+            and not file.is_documentation_page()
+            and file.generated_by is None  # downloads are notebooks too, but not pages
+        ):
             files.remove(file)
             page = as_page(file, config, i18n)
             files.append(page)

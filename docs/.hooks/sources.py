@@ -1,7 +1,7 @@
-"""Anchors of notebook pages: the slugs of the English notebook's headings, shared by zh and en.
+"""The source pages as the hooks that read them see them: nav order, files, notebook anchors.
 
-Used by the notebooks hook (which writes them into the page) and the errata hook (which links
-to them).
+Notebook anchors are the slugs of the English notebook's headings, shared by zh and en: the
+notebooks hook writes them into the page, the errata and glossary hooks link to them.
 """
 
 from __future__ import annotations
@@ -29,3 +29,18 @@ def english_slugs(path: Path) -> list[str]:
                     slug, n = f"{base}-{n}", n + 1
                 slugs.append(slug)
     return slugs
+
+
+# The page files of the configured nav, in order (sections flattened).
+def nav_pages(nav) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return nav_pages(list(nav.values()))
+    return [name for item in nav for name in nav_pages(item)]
+
+
+# The file of a page in a language: `x.md` (zh) or `x.en.md`, for either name.
+def localized(name: str, lang: str) -> str:
+    stem, ext = name.rsplit(".", 1)
+    return f"{stem.removesuffix('.en')}{'' if lang == 'zh' else '.' + lang}.{ext}"

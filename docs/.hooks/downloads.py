@@ -1,0 +1,223 @@
+"""Offer every page's code for download: as a Python script and as a Jupyter notebook.
+
+For a Markdown page `x.md` / `x.en.md` with a snippet module `snippets/x.py`, the build adds
+generated files (never written into docs/):
+- `downloads/x.py`: the module's sections in order, as `# %%` cells. A section marked
+  `# raises: E` or `# warns: W` is wrapped so the script runs to the end and prints what the
+  page shows under it.
+- `downloads/x.ipynb` (中文) and `downloads/x.en.ipynb`: the page's prose as Markdown cells and
+  its included sections as code cells, after a first cell that installs the pinned versions.
+Notebook pages offer their own source, which mkdocs-jupyter copies next to them.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from importlib.metadata import version
+from pathlib import Path
+
+import nbformat
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from runner import Section, parse_sections, snippet_dir
+
+PINNED = ("torch", "numpy", "matplotlib")
+INCLUDE = re.compile(r'^--8<-- "(?P<module>\w+)\.py:(?P<section>\w+)"$')
+FENCE = re.compile(r"^(`{3,})")
+BLOCK = re.compile(
+    r'^(?:!!!|\?\?\?\+?) (?P<kind>\w+)(?: "(?P<title>[^"]*)")?\s*$|^=== "(?P<tab>[^"]*)"'
+)
+FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(figures/\w+/(?P<name>\w+)\.svg\)")
+LINK = re.compile(r"\]\((?P<page>\w+)\.(?:md|ipynb)(?P<anchor>#[\w-]+)?\)")
+ANCHOR = re.compile(r"\s*\{ #[\w-]+ \}\s*$")
+DEFINES_FIGURE = re.compile(r"^def (figure_\w+)\(", re.MULTILINE)
+WORDS = {
+    "zh": (
+        "下载 Python 脚本",
+        "下载 Jupyter 笔记本",
+        "先安装本站固定的版本（在 Colab 或新环境里运行时需要）：",
+    ),
+    "en": (
+        "Download the Python script",
+        "Download as a Jupyter notebook",
+        "First install the versions the site pins (needed on Colab or in a new environment):",
+    ),
+}
+
+
+# Add the script and this language's notebook of every page that has a snippet module.
+@event_priority(-200)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    lang = config.plugins["i18n"].current_language
+    for page in list(files.documentation_pages()):
+        name, module = _name(page), snippet_dir(config) / f"{_name(page)}.py"
+        if not page.src_uri.endswith(".md") or not module.exists():
+            continue
+        source = Path(page.abs_src_path).read_text(encoding="utf-8")
+        files.append(File.generated(config, f"downloads/{name}.py", content=script(module)))
+        notebook = to_notebook(source, module, lang, config.site_url or "/")
+        files.append(File.generated(config, _notebook_uri(name, lang), content=notebook))
+    return files
+
+
+# Put the download buttons under the page title.
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    name = _name(page.file)
+    if files.get_file_from_path(f"downloads/{name}.py") is None:
+        return markdown
+    lang = config.plugins["i18n"].current_language
+    py, nb, _ = WORDS[lang]
+    buttons = (
+        f'[{py}](downloads/{name}.py){{ .md-button download="{name}.py" }} '
+        f'[{nb}]({_notebook_uri(name, lang)}){{ .md-button download="{name}.ipynb" }}'
+    )
+    title, sep, rest = markdown.partition("\n")
+    if not title.startswith("# "):
+        raise RuntimeError(f"docs/{page.file.src_uri}:1: a page starts with its '# ' title")
+    return f"{title}\n\n{buttons}\n{sep}{rest}"
+
+
+# A notebook page offers its own source (copied beside it by mkdocs-jupyter).
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if not page.file.src_uri.endswith(".ipynb"):
+        return html
+    source = Path(page.file.src_uri).name
+    label = WORDS[config.plugins["i18n"].current_language][1]
+    return f'<p><a class="md-button" href="{source}" download="{source}">{label}</a></p>\n{html}'
+
+
+# The snippet module as a script that runs from top to bottom.
+def script(module: Path) -> str:
+    sections = parse_sections(module)
+    head = [
+        f'"""The code of snippets/{module.name}, PyTorch 学习笔记 · PyTorch Study Notes.',
+        "",
+        "Run it with `python " + module.name + "`; it prints what the page shows. Pinned versions:",
+        f"pip install {_pins()}",
+        '"""',
+    ]
+    if any(s.expect and s.expect[0] == "warns" for s in sections):
+        head.append("import warnings")
+    cells = [_script_cell(s) for s in sections]
+    return "\n".join(head) + "\n\n" + "\n\n".join(cells) + "\n"
+
+
+# The page as a notebook: prose in Markdown cells, each included section a code cell.
+def to_notebook(markdown: str, module: Path, lang: str, site_url: str) -> str:
+    sections = {s.name: s for s in parse_sections(module)}
+    cells, prose, defined, pending = [], [], set(), []
+    prefix = site_url.rstrip("/") + ("/" if lang == "zh" else f"/{lang}/")
+
+    def flush():
+        text = "\n".join(prose).strip()
+        if text:
+            cells.append(nbformat.v4.new_markdown_cell(text))
+        prose.clear()
+
+    def code(source: str, tags: list[str] | None = None):
+        flush()
+        cell = nbformat.v4.new_code_cell(source)
+        if tags:
+            cell.metadata["tags"] = tags
+        cells.append(cell)
+
+    lines, number = _unblocked(markdown.splitlines()), 0
+    while number < len(lines):
+        line = lines[number]
+        fence = FENCE.match(line)
+        include = INCLUDE.match(lines[number + 1]) if fence and number + 1 < len(lines) else None
+        if include:
+            section = sections[include["section"]]
+            raises = section.expect and section.expect[0] == "raises"
+            code(
+                textwrap.dedent(section.code).strip("\n"), ["raises-exception"] if raises else None
+            )
+            defined.update(DEFINES_FIGURE.findall(section.code))
+            for name in [n for n in pending if n in defined]:
+                code(f"{name}();")
+                pending.remove(name)
+            number += 3
+            continue
+        for figure in FIGURE.finditer(line):
+            name = f"figure_{figure['name']}"
+            if name in defined:
+                code(f"{name}();")
+            else:
+                pending.append(name)
+            prose.append(f"*{figure['alt']}*")
+            line = ""
+        line = ANCHOR.sub("", line) if line.startswith("#") else line
+        prose.append(
+            LINK.sub(lambda m: f"]({prefix}{_page_url(m['page'])}{m['anchor'] or ''})", line)
+        )
+        number += 1
+    flush()
+    install = [
+        nbformat.v4.new_markdown_cell(WORDS[lang][2]),
+        nbformat.v4.new_code_cell(f"%pip install {_pins()}"),
+    ]
+    notebook = nbformat.v4.new_notebook(cells=cells[:1] + install + cells[1:])
+    notebook.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index}"
+    return nbformat.writes(notebook) + "\n"
+
+
+def _script_cell(section: Section) -> str:
+    code = textwrap.dedent(section.code).strip("\n")
+    kind, name = section.expect or (None, None)
+    if kind == "raises":
+        body = textwrap.indent(code, "    ")
+        return (
+            f"# %% {section.name} (raises {name} on purpose)\ntry:\n{body}\n"
+            f'except {name} as error:\n    print(f"{{type(error).__name__}}: {{error}}")'
+        )
+    if kind == "warns":
+        body = textwrap.indent(code, "    ")
+        return (
+            f"# %% {section.name} (warns {name} on purpose)\n"
+            "with warnings.catch_warnings(record=True) as caught:\n"
+            f'    warnings.simplefilter("always")\n{body}\n'
+            'for warning in caught:\n    print(f"{warning.category.__name__}: {warning.message}")'
+        )
+    return f"# %% {section.name}\n{code}"
+
+
+# Turn admonitions and tabs into a bold title and their dedented body.
+def _unblocked(lines: list[str]) -> list[str]:
+    out, open_blocks = [], []  # body indents of the open blocks, in source columns
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        while line.strip() and open_blocks and indent < open_blocks[-1]:
+            open_blocks.pop()
+        shifted = line[4 * len(open_blocks) :] if line.strip() else ""
+        block = BLOCK.match(shifted.strip())
+        if block:
+            title = block["title"] or block["tab"] or block["kind"].capitalize()
+            out.append(f"{shifted[: len(shifted) - len(shifted.lstrip())]}**{title}**")
+            open_blocks.append(indent + 4)
+        else:
+            out.append(shifted)
+    return out
+
+
+def _pins() -> str:
+    return " ".join(f"{name}=={version(name).split('+')[0]}" for name in PINNED)
+
+
+def _name(file: File) -> str:
+    return Path(file.src_uri).name.split(".")[0]
+
+
+def _notebook_uri(name: str, lang: str) -> str:
+    return f"downloads/{name}.ipynb" if lang == "zh" else f"downloads/{name}.{lang}.ipynb"
+
+
+def _page_url(name: str) -> str:
+    return "" if name == "index" else f"{name}/"

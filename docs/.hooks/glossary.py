@@ -1,0 +1,196 @@
+"""The glossary page and the hover translations, both from the term list `docs/.terms.yml`.
+
+- The glossary page holds the line `[[glossary]]`, which becomes a table of every term in both
+  languages, each linking to the first section (in nav order) whose heading names it, or else
+  whose text does. A term that no page of a language uses fails the build.
+- On every Markdown page, the first use of each term in the prose becomes
+  `<abbr title="…">`, showing the term in the other language on hover. (Python-Markdown's
+  `abbr` cannot do this for Chinese: it needs word boundaries, which Chinese text lacks.)
+  Code, maths, headings, links and notebook pages (whose maths is still raw TeX) are left alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from sources import english_slugs, localized, nav_pages
+
+MARKER = "[[glossary]]"
+HEADING = re.compile(r"^#{2,6} +(?P<title>.+?)(?: +\{ #(?P<anchor>[\w-]+) \})?\s*$")
+TAG = re.compile(r"(<[^>]+>)")
+VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+SKIP = {"a", "abbr", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "svg"}
+HEADER = {"zh": ("中文", "English", "详见"), "en": ("English", "中文", "Explained in")}
+
+
+@dataclass(frozen=True)
+class Term:
+    zh: str
+    en: str
+
+    def word(self, lang: str) -> str:
+        """The term as it is written in running text: without a parenthesised gloss."""
+        text = self.zh if lang == "zh" else self.en
+        return re.split(r" \(|（", text)[0]
+
+    def other(self, lang: str) -> str:
+        return self.en if lang == "zh" else self.zh
+
+
+# Fill the glossary page.
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri.split(".")[0] != "glossary":
+        return markdown
+    if markdown.count(MARKER) != 1:
+        raise RuntimeError(f"docs/{page.file.src_uri}: needs the line {MARKER} exactly once")
+    lang = _lang(config)
+    rows, unused = [HEADER[lang], ("---",) * 3], []
+    for term in terms(config.docs_dir):
+        link = where_explained(term, lang, config)
+        unused += [] if link else [term.word(lang)]
+        mine, other = (term.zh, term.en) if lang == "zh" else (term.en, term.zh)
+        rows.append((mine, other, link))
+    if unused:
+        raise RuntimeError(f"docs/.terms.yml: no {lang} page uses these terms: {unused}")
+    return markdown.replace(MARKER, "\n".join("| " + " | ".join(r) + " |" for r in rows))
+
+
+# Give the first use of each term on a page its translation on hover.
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri.split(".")[0] == "glossary" or page.file.src_uri.endswith(".ipynb"):
+        return html
+    return hover(html, terms(config.docs_dir), _lang(config))
+
+
+@functools.cache
+def terms(docs_dir: str) -> tuple[Term, ...]:
+    entries = yaml.safe_load((Path(docs_dir) / ".terms.yml").read_text(encoding="utf-8"))
+    return tuple(Term(e["zh"], e["en"]) for e in entries)
+
+
+# A Markdown link to the first section that names the term in its heading, or else its text.
+def where_explained(term: Term, lang: str, config: MkDocsConfig) -> str | None:
+    pattern = _pattern(term.word(lang), lang)
+    sections = [s for name in _pages(config) for s in _sections(config, name, lang)]
+    for in_heading in (True, False):
+        for page, title, anchor, text in sections:
+            if pattern.search(title if in_heading else text):
+                name = page_title(config, page)
+                return f"[{name} › {title}]({page}#{anchor})" if anchor else f"[{name}]({page})"
+    return None
+
+
+def hover(html: str, all_terms: tuple[Term, ...], lang: str) -> str:
+    candidates = sorted(
+        (t for t in all_terms if len(t.word(lang)) > 1), key=lambda t: -len(t.word(lang))
+    )
+    patterns = [(_pattern(t.word(lang), lang), t.other(lang)) for t in candidates]
+    used: set[str] = set()
+    out, stack = [], []  # stack: (tag, skipped?) of the open elements
+    for chunk in TAG.split(html):
+        if chunk.startswith("<"):
+            _track(chunk, stack)
+            out.append(chunk)
+        elif chunk and not any(skipped for _, skipped in stack):
+            out.append(_wrap(chunk, patterns, used))
+        else:
+            out.append(chunk)
+    return "".join(out)
+
+
+def page_title(config: MkDocsConfig, page: str) -> str:
+    """The page's `# ` title, from its first line or first notebook cell."""
+    path = Path(config.docs_dir) / page
+    if path.suffix == ".ipynb":
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = "".join(cells[0]["source"])
+    else:
+        text = path.read_text(encoding="utf-8")
+    return text.split("\n", 1)[0].removeprefix("# ").strip()
+
+
+def _wrap(text: str, patterns, used: set[str]) -> str:
+    best = None
+    for pattern, title in patterns:
+        if title in used:
+            continue
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0].start()):
+            best = (match, title)
+    if best is None:
+        return text
+    match, title = best
+    used.add(title)
+    before, after = text[: match.start()], text[match.end() :]
+    abbr = f'<abbr title="{title}">{match[0]}</abbr>'
+    return _wrap(before, patterns, used) + abbr + _wrap(after, patterns, used)
+
+
+def _track(tag: str, stack: list) -> None:
+    name = re.match(r"</?([a-zA-Z0-9]+)", tag)
+    if name is None or tag.endswith("/>"):
+        return
+    name = name[1].lower()
+    if tag.startswith("</"):
+        while stack:
+            if stack.pop()[0] == name:
+                break
+    elif name not in VOID:
+        stack.append((name, name in SKIP or "arithmatex" in tag))
+
+
+def _pattern(word: str, lang: str) -> re.Pattern:
+    if lang == "zh" and not word.isascii():
+        return re.compile(re.escape(word))
+    plural = "(?:e?s)?" if word[-1].isalpha() else ""
+    return re.compile(rf"(?<![\w-]){re.escape(word)}{plural}(?![\w-])", re.IGNORECASE)
+
+
+# (page file, section title, anchor, section text) of one page in one language.
+def _sections(config: MkDocsConfig, name: str, lang: str):
+    page = localized(name, lang)
+    path = Path(config.docs_dir) / page
+    if page.endswith(".ipynb"):
+        yield from _notebook_sections(path, page, page_title(config, page))
+        return
+    lines = path.read_text(encoding="utf-8").splitlines()
+    title, anchor, text = page_title(config, page), "", []  # the introduction
+    for line in lines[1:] + ["## end { #end }"]:
+        heading = HEADING.match(line)
+        if heading and heading["anchor"]:
+            yield page, title, anchor, "\n".join(text)
+            title, anchor, text = heading["title"], heading["anchor"], []
+        elif "--8<--" not in line:
+            text.append(line)
+
+
+def _notebook_sections(path: Path, page: str, title: str):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    slugs, anchor, text = iter(english_slugs(path)), "", []
+    for cell in (c for c in cells if c["cell_type"] == "markdown"):
+        for line in "".join(cell["source"]).splitlines():
+            if not line.startswith("#"):
+                text.append(line)
+            elif line.startswith("##"):
+                yield page, title, anchor, "\n".join(text)
+                title, anchor, text = line.lstrip("# ").strip(), next(slugs), []
+            else:
+                next(slugs)  # the page title's own anchor
+    yield page, title, anchor, "\n".join(text)
+
+
+def _pages(config: MkDocsConfig) -> list[str]:
+    skip = ("glossary", "errata", "index")
+    return [p for p in nav_pages(config.nav) if p.split(".")[0] not in skip]
+
+
+def _lang(config: MkDocsConfig) -> str:
+    return config.plugins["i18n"].current_language

@@ -1,0 +1,65 @@
+"""docs/glossary.md and the hover translations: one row per term, each used and linked."""
+
+import re
+import sys
+
+import pytest
+import yaml
+from conftest import DOCS, page_url, pages
+
+sys.path.insert(0, str(DOCS / ".hooks"))
+import glossary  # noqa: E402
+
+TERMS = yaml.safe_load((DOCS / ".terms.yml").read_text(encoding="utf-8"))
+ROW = re.compile(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td><a href=\"([^\"]+)\">")
+ABBR = re.compile(r'<abbr title="([^"]*)">([^<]*)</abbr>')
+
+
+def html_of(site, name, lang):
+    return (site / page_url(name, lang) / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_term_has_a_row_that_links_to_a_section(site, lang):
+    rows = ROW.findall(html_of(site, "glossary", lang).split("<tbody>", 1)[1])
+    mine, other = ("zh", "en") if lang == "zh" else ("en", "zh")
+    assert [(r[0], r[1]) for r in rows] == [(t[mine], t[other]) for t in TERMS]
+    for *_, href in rows:
+        target, _, anchor = href.partition("#")
+        page = (site / page_url("glossary", lang) / target / "index.html").resolve()
+        assert not anchor or f'id="{anchor}"' in page.read_text(encoding="utf-8"), href
+
+
+def test_first_use_of_a_term_shows_its_translation(site):
+    zh = ABBR.findall(html_of(site, "optimization", "zh"))
+    en = ABBR.findall(html_of(site, "optimization", "en"))
+    assert ("saddle point", "鞍点") in zh and ("鞍点", "saddle point") in en
+    for found in (zh, en):
+        titles = [title for title, _ in found]
+        assert len(titles) == len(set(titles)), "a term is marked only once per page"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", pages())
+def test_hovers_stay_out_of_code_maths_headings_and_links(site, name, lang):
+    html = html_of(site, name, lang).split('<article class="md-content__inner md-typeset">')[1]
+    for tag in ("code", "pre", "a", "h1", "h2", "h3", "h4"):
+        for inner in re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", html, re.DOTALL):
+            assert "<abbr" not in inner, f"{name} ({lang}): a term marked inside <{tag}>"
+    for maths in re.findall(r'class="arithmatex">(.*?)</(?:span|div)>', html, re.DOTALL):
+        assert "<abbr" not in maths
+
+
+def test_hover_wraps_the_earliest_longest_match_once():
+    terms = (glossary.Term("梯度", "gradient"), glossary.Term("梯度下降", "gradient descent"))
+    html = "<p>梯度下降沿着梯度走</p><code>梯度</code>"
+    assert glossary.hover(html, terms, "zh") == (
+        '<p><abbr title="gradient descent">梯度下降</abbr>沿着'
+        '<abbr title="gradient">梯度</abbr>走</p><code>梯度</code>'
+    )
+
+
+def test_english_terms_match_whole_words_and_plurals():
+    pattern = glossary._pattern("saddle point", "en")
+    assert pattern.search("two saddle points here")
+    assert not pattern.search("saddle pointer")
