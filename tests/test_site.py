@@ -9,6 +9,7 @@ import pytest
 from conftest import DOCS, SNIPPETS, page_url, pages
 
 sys.path.insert(0, str(DOCS / ".hooks"))
+import cjk  # noqa: E402
 import figures  # noqa: E402
 
 LANGS = ("zh", "en")
@@ -110,3 +111,14 @@ def test_head_has_no_per_page_alternates(site):
     assert 'hreflang="en">' not in html_of(site, "activation", "zh").split("</head>")[0]
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert sitemap.count('hreflang="en"') == sitemap.count('hreflang="zh"') == 2 * len(pages())
+
+
+@pytest.mark.parametrize("name", pages())
+def test_chinese_lines_are_joined_without_a_space(site, name):
+    html = html_of(site, name, "zh").split('<article class="md-content__inner md-typeset">')[1]
+    prose = re.sub(r"<pre\b.*?</pre>", "", html, flags=re.DOTALL)
+    breaks = re.findall(rf"[{cjk.WIDE}]\s*\n\s*[{cjk.WIDE}]", prose)
+    assert not breaks, f"{name}: line breaks between Chinese characters: {breaks[:5]}"
+    assert cjk.join_lines("<p>数值\n计算</p><pre>数值\n计算</pre>") == (
+        "<p>数值计算</p><pre>数值\n计算</pre>"
+    )

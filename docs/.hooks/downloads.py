@@ -86,7 +86,11 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return html
     source = Path(page.file.src_uri).name
     label = WORDS[config.plugins["i18n"].current_language][1]
-    return f'<p><a class="md-button" href="{source}" download="{source}">{label}</a></p>\n{html}'
+    button = f'<p><a class="md-button" href="{source}" download="{source}">{label}</a></p>'
+    head, sep, rest = html.partition("</h1>")
+    if not sep:
+        raise RuntimeError(f"docs/{page.file.src_uri}: a notebook page starts with its '# ' title")
+    return f"{head}{sep}\n{button}{rest}"
 
 
 # The snippet module as a script that runs from top to bottom.

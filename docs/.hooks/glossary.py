@@ -35,6 +35,7 @@ HEADER = {"zh": ("中文", "English", "详见"), "en": ("English", "中文", "Ex
 class Term:
     zh: str
     en: str
+    see: str | None = None  # page[#anchor] that explains it, where a search would mislead
 
     def word(self, lang: str) -> str:
         """The term as it is written in running text: without a parenthesised gloss."""
@@ -73,19 +74,30 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 @functools.cache
 def terms(docs_dir: str) -> tuple[Term, ...]:
     entries = yaml.safe_load((Path(docs_dir) / ".terms.yml").read_text(encoding="utf-8"))
-    return tuple(Term(e["zh"], e["en"]) for e in entries)
+    return tuple(Term(e["zh"], e["en"], e.get("see")) for e in entries)
 
 
 # A Markdown link to the first section that names the term in its heading, or else its text.
 def where_explained(term: Term, lang: str, config: MkDocsConfig) -> str | None:
     pattern = _pattern(term.word(lang), lang)
     sections = [s for name in _pages(config) for s in _sections(config, name, lang)]
+    if term.see:
+        page, _, anchor = term.see.partition("#")
+        page = localized(page, lang)
+        title = next((t for p, t, a, _ in sections if (p, a) == (page, anchor)), None)
+        if title is None:
+            raise RuntimeError(f"docs/.terms.yml: {term.en}: no section {term.see}")
+        return _link(config, page, title, anchor)
     for in_heading in (True, False):
         for page, title, anchor, text in sections:
             if pattern.search(title if in_heading else text):
-                name = page_title(config, page)
-                return f"[{name} › {title}]({page}#{anchor})" if anchor else f"[{name}]({page})"
+                return _link(config, page, title, anchor)
     return None
+
+
+def _link(config: MkDocsConfig, page: str, title: str, anchor: str) -> str:
+    name = page_title(config, page)
+    return f"[{name} › {title}]({page}#{anchor})" if anchor else f"[{name}]({page})"
 
 
 def hover(html: str, all_terms: tuple[Term, ...], lang: str) -> str:
