@@ -8,7 +8,6 @@ import http.server
 import io
 import os
 import re
-import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -20,6 +19,7 @@ DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
 sys.path.insert(0, str(DOCS / ".hooks"))
 
+from bench import CHROMIUM, one_run  # noqa: E402
 from fences import SnippetFenceParser  # noqa: E402
 from pytest_markdown_docs._runners import DefaultRunner, register_runner  # noqa: E402
 from runner import cached_run  # noqa: E402
@@ -45,27 +45,50 @@ def run():
     return lambda name: cached_run(SNIPPETS / f"{name}.py")
 
 
-def build_site(root: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` of the project at `root` into `site_dir`."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+@pytest.fixture(scope="session")
+def bench_run(tmp_path_factory):
+    """One run of the benchmark: (seconds and ratios, build logs, folder with a site per build).
+
+    Its cold build (--strict, empty cache) is the site every other test reads.
+    """
+    work = tmp_path_factory.mktemp("bench")
+    try:
+        times, logs = one_run(work)
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    return times, logs, work
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The whole site, built once per session with --strict."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = build_site(ROOT, site_dir)
-    if result.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
-    return site_dir
+def site(bench_run) -> Path:
+    return bench_run[2] / "cold"
+
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through Playwright; skipped without it, except under CI=true."""
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium fonts-noto-cjk"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

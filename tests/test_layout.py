@@ -94,6 +94,5 @@ def test_pytest_collects_every_included_fence(name, lang):
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_snippet_modules_are_deterministic(module):
-    first, second = (run_module(SNIPPETS / f"{module}.py").outputs for _ in range(2))
-    assert first == second
+def test_snippet_modules_are_deterministic(run, module):
+    assert run_module(SNIPPETS / f"{module}.py").outputs == run(module).outputs

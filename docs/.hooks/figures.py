@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
+import cache
 import matplotlib
 import matplotlib.pyplot as plt
 from cycler import cycler
@@ -18,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from runner import __file__ as RUNNER
 from runner import cached_run, snippet_dir
 
 matplotlib.use("Agg")
@@ -63,15 +66,17 @@ SCHEMES = {
     },
 }
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(figures/(?P<module>\w+)/(?P<name>\w+)\.svg\)")
-
-_SVGS: dict[str, bytes] = {}
+DEFINITION = re.compile(r"^def figure_(\w+)\(", re.MULTILINE)
+# Coordinates to 1/100 px: matplotlib writes six decimals, which only make the file bigger.
+PRECISION = re.compile(rb"(\d\.\d\d)\d+")
+PLACEHOLDER = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
 
 
 # Add one generated SVG per figure function and scheme (after i18n, which crashes on them).
 @event_priority(-200)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     for module in sorted(snippet_dir(config).glob("*.py")):
-        for uri, svg in render_module(module).items():
+        for uri, svg in render_module(module, config).items():
             files.append(File.generated(config, uri, content=svg))
     return files
 
@@ -87,25 +92,50 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
                 f"figure_{match['name']}() in snippets/{match['module']}.py"
             )
         alt = match["alt"]
-        return f"![{alt}]({stem}.light.svg#only-light) ![{alt}]({stem}.dark.svg#only-dark)"
+        # lazy: the variant that is not shown (display: none) is then not downloaded at all
+        return (
+            f"![{alt}]({stem}.light.svg#only-light){{ loading=lazy }} "
+            f"![{alt}]({stem}.dark.svg#only-dark){{ loading=lazy }}"
+        )
 
     return IMAGE.sub(variants, markdown)
 
 
-# Render every figure function of one snippet module, cached by the module's content.
-def render_module(module) -> dict[str, bytes]:
+# Every figure of one snippet module in both schemes: from the disk cache when building.
+def render_module(module: Path, config: MkDocsConfig | None = None) -> dict[str, bytes]:
+    if cache.BASELINE:
+        names = DEFINITION.findall(module.read_text(encoding="utf-8"))
+        return {_uri(module, n, s): PLACEHOLDER for n in names for s in SCHEMES}
+    if config is None:
+        return draw_module(module)
+    key = cache.key(module, Path(RUNNER), Path(__file__))
+    svgs = cache.cached(
+        config,
+        "figures",
+        module.stem,
+        key,
+        lambda: {uri: svg.decode() for uri, svg in draw_module(module).items()},
+    )
+    return {uri: svg.encode() for uri, svg in svgs.items()}
+
+
+# Run the module (once per process) and draw each of its figure functions in both schemes.
+def draw_module(module: Path) -> dict[str, bytes]:
     run = cached_run(module)
     rendered = {}
     for name, function in sorted(run.namespace.items()):
         if not (name.startswith("figure_") and callable(function)):
             continue
         for scheme in SCHEMES:
-            uri = f"figures/{module.stem}/{name.removeprefix('figure_')}.{scheme}.svg"
-            key = f"{run.digest}:{uri}"
-            if key not in _SVGS:
-                _SVGS[key] = render(function, scheme, f"{module}: {name}()")
-            rendered[uri] = _SVGS[key]
+            where = f"{module}: {name}()"
+            rendered[_uri(module, name.removeprefix("figure_"), scheme)] = render(
+                function, scheme, where
+            )
     return rendered
+
+
+def _uri(module: Path, name: str, scheme: str) -> str:
+    return f"figures/{module.stem}/{name}.{scheme}.svg"
 
 
 # Call a figure function under a scheme's style and return byte-stable SVG.
@@ -120,4 +150,4 @@ def render(function, scheme: str, where: str) -> bytes:
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
         plt.close(figure)
-    return buffer.getvalue()
+    return PRECISION.sub(rb"\1", buffer.getvalue())

@@ -7,9 +7,9 @@ committer date of the page's last commit, so a build of a given commit is reprod
 from __future__ import annotations
 
 import subprocess
+from importlib.metadata import version
 from pathlib import Path
 
-import torch
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -25,7 +25,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     updated, uncommitted, verified = WORDS[config.plugins["i18n"].current_language]
     day = last_commit_day(Path(page.file.abs_src_path))
     when = f'<time datetime="{day}">{day}</time>' if day else uncommitted
-    line = f"{updated}: {when} · {verified.format(torch.__version__)}"
+    line = f"{updated}: {when} · {verified.format(version('torch'))}"
     return f'{html}\n<p class="page-meta">{line}</p>'
 
 

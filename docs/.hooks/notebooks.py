@@ -9,6 +9,10 @@ mkdocs-jupyter's heading ids are ASCII slugs of the heading text: Chinese headin
 repeated ids that its table of contents does not even match. Every notebook page instead takes
 the slugs of the English notebook's headings, so both languages share anchors, as Markdown
 pages do with `{ #anchor }`, and MkDocs validates links to them.
+
+Executed notebooks are cached by mkdocs-jupyter, in the project's cache folder under a key of
+the pinned versions (its own key covers only the notebook and its options). It evicts every
+entry its pass did not use, i.e. the other language's: both passes share one set of used entries.
 """
 
 from __future__ import annotations
@@ -17,11 +21,12 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import cache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs_jupyter.plugin import NotebookFile
+from mkdocs_jupyter.plugin import NotebookFile, _compute_cache_key, _get_cache_path
 from sources import english_slugs
 
 # nbconvert's template loads MathJax and Mermaid from CDNs; the site renders maths with KaTeX.
@@ -32,6 +37,33 @@ CDN_SCRIPTS = re.compile(
 HEADING = re.compile(
     r'(?P<open><h[1-6] id=")[^"]*(?P<mid>">.*?<a class="anchor-link" href="#)[^"]*"'
 )
+
+
+_USED: set = set()  # the cache entries this build uses, in any language
+
+
+# Cache executed notebooks per pinned versions; the baseline does not execute them.
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    plugin = config.plugins["mkdocs-jupyter"]
+    # It parses every Markdown page with jupytext before looking at `include`: only notebooks.
+    plugin.should_include = lambda file: file.src_uri.endswith(".ipynb")
+    jupyter = plugin.config
+    jupyter["cache_dir"] = str(cache.folder(config) / "notebooks" / cache.key())
+    if cache.BASELINE:
+        jupyter["execute"] = False
+    return config
+
+
+# Count the cache entries of every notebook in every language as used by this build.
+@event_priority(-100)
+def on_pre_build(config: MkDocsConfig) -> None:
+    jupyter = config.plugins["mkdocs-jupyter"]
+    if not config.plugins["i18n"].building:
+        _USED.clear()
+        for path in sorted(Path(config.docs_dir).glob("*.ipynb")):
+            key = _compute_cache_key(str(path), jupyter.config, jupyter.config["execute"])
+            _USED.add(_get_cache_path(jupyter.config["cache_dir"], key))
+    jupyter._used_cache_paths = _USED
 
 
 # Turn every notebook that i18n demoted to a static file back into a documentation page.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import cache
+import runner
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from runner import cached_run, snippet_dir
 
 # A fence whose only line includes one section: --8<-- "module.py:section"
 INCLUDE = re.compile(
@@ -20,19 +22,29 @@ INCLUDE = re.compile(
 
 # Append an output block after each include fence whose section printed something.
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    base = snippet_dir(config)
+    if cache.BASELINE:
+        return markdown
+    base = runner.snippet_dir(config)
 
     def add_output(match: re.Match) -> str:
-        run = cached_run(base / match["module"])
+        outputs = outputs_of(base / match["module"], config)
         section = match["section"]
-        if section not in run.outputs:
+        if section not in outputs:
             line = markdown.count("\n", 0, match.start()) + 2
             raise RuntimeError(
                 f"docs/{page.file.src_uri}:{line}: {match['module']} has no section {section!r}"
             )
-        return match[0] + output_block(run.outputs[section], match["indent"])
+        return match[0] + output_block(outputs[section], match["indent"])
 
     return INCLUDE.sub(add_output, markdown)
+
+
+# What each section of a module printed, from the disk cache or by running the module once.
+def outputs_of(module: Path, config: MkDocsConfig) -> dict[str, str]:
+    key = cache.key(module, Path(runner.__file__))
+    return cache.cached(
+        config, "outputs", module.stem, key, lambda: runner.cached_run(module).outputs
+    )
 
 
 def output_block(text: str, indent: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
 import os
 import re
 import traceback
@@ -23,6 +24,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")  # snippets draw figures; never open 
 
 MARKER = re.compile(r"^\s*# --8<-- \[(start|end):(\w+)\]\s*$")
 EXPECT = re.compile(r"^\s*# (raises|warns): (\w+)\s*$")
+log = logging.getLogger("mkdocs.hooks.runner")
 
 
 class SnippetError(RuntimeError):
@@ -79,6 +81,7 @@ def parse_sections(path: Path) -> list[Section]:
 # Execute every section in order in one namespace, capturing stdout per section.
 def run_module(path: Path) -> Run:
     source = path.read_bytes()
+    log.info(f"Running snippets/{path.name}")
     run = Run(path, hashlib.sha256(source).hexdigest(), parse_sections(path))
     run.namespace.update(__name__=f"snippets.{path.stem}", __file__=str(path))
     for section in run.sections:

@@ -1,0 +1,51 @@
+"""One benchmark run (tests/bench.py): each snippet module runs once per build, not once per
+language; results are cached by content; the baseline runs nothing; pages stay light."""
+
+import re
+
+from bench import weigh
+from conftest import SNIPPETS, pages
+
+MODULES = sorted(p.name for p in SNIPPETS.glob("*.py"))
+RAN = re.compile(r"Running snippets/(\w+\.py)")
+LIMIT = 700_000  # bytes a first view of a page may download from a gzip host
+
+
+def files_of(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_cold_build_runs_every_module_exactly_once(bench_run):
+    _, logs, _ = bench_run
+    assert sorted(RAN.findall(logs["cold"])) == MODULES
+    assert logs["cold"].count("Cache miss, writing") == 2  # the notebook, in two languages
+
+
+def test_warm_build_runs_nothing_and_writes_the_same_site(bench_run):
+    times, logs, work = bench_run
+    assert RAN.findall(logs["warm"]) == []
+    assert "Cache miss" not in logs["warm"] and "Evicted" not in logs["warm"]
+    cold, warm = files_of(work / "cold"), files_of(work / "warm")
+    assert cold.keys() == warm.keys()
+    assert [p for p in cold if cold[p] != warm[p]] == []
+    assert times["warm"] < times["cold"]
+
+
+def test_an_edited_module_runs_again_alone(bench_run):
+    _, logs, _ = bench_run
+    assert RAN.findall(logs["edit"]) == ["activation.py"]
+
+
+def test_baseline_runs_no_code(bench_run):
+    _, logs, work = bench_run
+    assert RAN.findall(logs["baseline"]) == []
+    assert "Converting notebook (execute=False)" in logs["baseline"]
+    html = (work / "baseline" / "activation" / "index.html").read_text(encoding="utf-8")
+    assert 'class="output' not in html
+
+
+def test_first_view_of_every_page_is_light(browser, base_url, site):
+    weights = weigh(browser, base_url, site)
+    assert len(weights) == 2 * len(pages())
+    heavy = {page: sent for page, (_, sent) in weights.items() if sent > LIMIT}
+    assert not heavy, f"pages over {LIMIT:,} bytes: {heavy}"
