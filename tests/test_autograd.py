@@ -43,7 +43,7 @@ def J(p):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_correction_and_question_cells_are_well_formed(name):
+def test_corrections_and_question_cells_are_well_formed(name):
     """Corrections: title, one 原文/Original paragraph, one 更正/Correction paragraph, evidence."""
     cells = nbformat.read(DOCS / name, as_version=4).cells
     original = "**原文**（笔记 002，§" if name == "autograd.ipynb" else "**Original** (note 002, §"

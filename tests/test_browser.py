@@ -11,6 +11,8 @@ import pytest
 from conftest import ROOT, SNIPPETS, page_source, page_url, pages
 
 SHOTS = ROOT / ".screenshots"
+# The images the page lays out (not display: none, e.g. the other colour scheme's figures).
+DISPLAYED = "[...document.images].filter(i => getComputedStyle(i).display !== 'none')"
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +25,12 @@ class Visit:
             viewport={"width": 1280, "height": 900}, color_scheme=scheme
         )
         self.page = self.context.new_page()
-        self.errors, self.foreign, self.failed = [], [], []
+        self.errors, self.foreign, self.failed, self.requested = [], [], [], []
         host = urlparse(base_url).netloc
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("request", lambda r: self.requested.append(r.url))
         self.page.on("response", lambda r: r.status >= 400 and self.failed.append(r.url))
 
         def route(route):
@@ -64,15 +67,18 @@ def test_page_renders_cleanly(browser, base_url, name, lang, scheme):
                 ".filter(e => !e.querySelector('.katex')).length"
             )
             assert unrendered == 0
+        scroll_through(page)  # as a reader does: figures load lazily
         broken = page.evaluate(
-            "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+            f"{DISPLAYED}.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
         )
         assert broken == [], f"images that did not load: {broken}"
         shown = page.evaluate(
-            "[...document.querySelectorAll('img[src*=\"figures/\"]')]"
-            ".filter(i => i.offsetWidth > 0).map(i => i.src)"
+            f"{DISPLAYED}.filter(i => i.src.includes('/figures/')).map(i => i.src)"
         )
         assert all(f".{scheme}.svg#only-{scheme}" in src for src in shown), shown
+        other = {"light": "dark", "dark": "light"}[scheme]
+        fetched = [u for u in visit.requested if f".{other}.svg" in u]
+        assert fetched == [], f"the hidden {other} figures were downloaded: {fetched}"
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{lang}-{name}-{scheme}.png"), full_page=True)
         if scheme == "light":
@@ -80,6 +86,20 @@ def test_page_renders_cleanly(browser, base_url, name, lang, scheme):
             switch_language(visit, base_url, name, other={"zh": "en", "en": "zh"}[lang])
     finally:
         visit.close()
+
+
+def scroll_through(page):
+    """Scroll to the bottom a screen at a time, back to the top, and let what loaded finish."""
+    page.evaluate(
+        """async () => {
+            for (let y = 0; y < document.body.scrollHeight; y += innerHeight) {
+                scrollTo(0, y)
+                await new Promise(resolve => setTimeout(resolve, 20))
+            }
+            scrollTo(0, 0)
+        }"""
+    )
+    page.wait_for_load_state("networkidle")
 
 
 def download_everything(page, name, lang):
@@ -140,8 +160,7 @@ def test_print_shows_light_figures_and_no_chrome(browser, base_url):
     try:
         page.emulate_media(media="print")
         visible = page.evaluate(
-            "[...document.querySelectorAll('img[src*=\"figures/\"]')]"
-            ".filter(i => i.offsetWidth > 0).map(i => i.src.split('#')[1])"
+            f"{DISPLAYED}.filter(i => i.src.includes('/figures/')).map(i => i.src.split('#')[1])"
         )
         assert visible and set(visible) == {"only-light"}, visible
         for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", "a.md-button"):

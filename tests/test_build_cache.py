@@ -3,7 +3,7 @@ language; results are cached by content; the baseline runs nothing; pages stay l
 
 import re
 
-from bench import weigh
+from bench import table, weigh
 from conftest import SNIPPETS, pages
 
 MODULES = sorted(p.name for p in SNIPPETS.glob("*.py"))
@@ -49,3 +49,11 @@ def test_first_view_of_every_page_is_light(browser, base_url, site):
     assert len(weights) == 2 * len(pages())
     heavy = {page: sent for page, (_, sent) in weights.items() if sent > LIMIT}
     assert not heavy, f"pages over {LIMIT:,} bytes: {heavy}"
+
+
+def test_benchmark_table_reports_every_measure(bench_run):
+    times = bench_run[0]
+    rows = table([times, times]).splitlines()[2:]
+    measures = ["cold", "warm", "baseline", "edit", "warm / baseline", "cold / baseline"]
+    assert [row.split(" | ")[0].lstrip("| ") for row in rows] == measures
+    assert rows[4].endswith(f"| {times['warm / baseline']:.2f}× | 0.00× | 2 |")

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DOCS, page_url
+from conftest import DOCS, page_source, page_url, pages
 
 sys.path.insert(0, str(DOCS / ".hooks"))
 import errata  # noqa: E402
@@ -79,3 +79,12 @@ def test_first_sentence_never_splits_code_or_maths():
     sentence = errata.WORDS["en"]["sentence"]
     assert errata._first_sentence("One. Two.", sentence) == "One."
     assert errata._first_sentence("Use `a. B` here. Then.", sentence) == "Use `a. B` here. Then."
+
+
+@pytest.mark.parametrize("page", [p for p in pages() if p not in ("errata", "glossary")])
+def test_every_correction_is_proved_by_its_own_test(page):
+    """As many `test_correction_…` functions in tests/test_<page>.py as corrections on the page."""
+    text = page_source(page, "zh").read_text(encoding="utf-8")
+    boxes = text.count(errata.BOX) + text.count(json.dumps(errata.CELL, ensure_ascii=False)[:-1])
+    tests = (DOCS.parent / "tests" / f"test_{page}.py").read_text(encoding="utf-8")
+    assert len(re.findall(r"^def test_correction_", tests, re.MULTILINE)) == boxes

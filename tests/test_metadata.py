@@ -10,21 +10,34 @@ from conftest import DOCS, page_source, page_url, pages
 META = re.compile(r'<p class="page-meta">(.*?)</p>')
 
 
+def committed(name: str, lang: str) -> str:
+    """The day of the last commit of a page's source, as git tells it ("" if none)."""
+    source = page_source(name, lang)
+    git = ["git", "log", "-1", "--format=%cs", "--", source.name]
+    return subprocess.run(git, cwd=DOCS, capture_output=True, text=True, check=True).stdout.strip()
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", pages())
 def test_page_ends_with_date_and_version(site, name, lang):
     html = (site / page_url(name, lang) / "index.html").read_text(encoding="utf-8")
     (line,) = META.findall(html)
     assert f"PyTorch {torch.__version__}" in line
-    source = page_source(name, lang)
-    day = subprocess.run(
-        ["git", "log", "-1", "--format=%cs", "--", source.name],
-        cwd=DOCS,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    day = committed(name, lang)
     if day:
         assert f'<time datetime="{day}">{day}</time>' in line
     else:
         assert ("尚未提交" if lang == "zh" else "not committed yet") in line
+
+
+def test_sitemap_dates_are_the_pages_last_commits(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    entries = dict(
+        re.findall(r"<loc>[^<]*?//[^/]+/([^<]*)</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap)
+    )
+    assert len(entries) == 2 * len(pages())
+    for name in pages():
+        for lang in ("zh", "en"):
+            day = committed(name, lang)
+            if day:
+                assert entries[page_url(name, lang)] == day, (name, lang)

@@ -1,7 +1,9 @@
 """Close every page with when it last changed (from git) and the PyTorch that ran its code.
 
 The version is read from the installed torch at build time, never typed; the date is the
-committer date of the page's last commit, so a build of a given commit is reproducible.
+committer date of the page's last commit, so a build of a given commit is reproducible. The same
+date becomes the page's `update_date`, which the sitemap's <lastmod> (and the mtime inside
+sitemap.xml.gz) are made from; MkDocs would use the day of the build.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ WORDS = {
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     updated, uncommitted, verified = WORDS[config.plugins["i18n"].current_language]
     day = last_commit_day(Path(page.file.abs_src_path))
+    if day:
+        page.update_date = day
     when = f'<time datetime="{day}">{day}</time>' if day else uncommitted
     line = f"{updated}: {when} · {verified.format(version('torch'))}"
     return f'{html}\n<p class="page-meta">{line}</p>'
