@@ -122,3 +122,10 @@ def test_chinese_lines_are_joined_without_a_space(site, name):
     assert cjk.join_lines("<p>数值\n计算</p><pre>数值\n计算</pre>") == (
         "<p>数值计算</p><pre>数值\n计算</pre>"
     )
+
+
+def test_svg_precision_trims_coordinates_but_not_small_factors():
+    svg = b'<use transform="scale(0.015625)" x="123.456789"/><path d="M 7.12345 0.5"/>'
+    assert figures.PRECISION.sub(rb"\1", svg) == (
+        b'<use transform="scale(0.015625)" x="123.45"/><path d="M 7.12 0.5"/>'
+    )

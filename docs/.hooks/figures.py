@@ -68,7 +68,8 @@ SCHEMES = {
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(figures/(?P<module>\w+)/(?P<name>\w+)\.svg\)")
 DEFINITION = re.compile(r"^def figure_(\w+)\(", re.MULTILINE)
 # Coordinates to 1/100 px: matplotlib writes six decimals, which only make the file bigger.
-PRECISION = re.compile(rb"(\d\.\d\d)\d+")
+# Numbers below 1 (scale factors of glyphs, opacities) keep every digit.
+PRECISION = re.compile(rb"(?<![\d.])([1-9]\d*\.\d\d)\d+")
 PLACEHOLDER = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
 
 
