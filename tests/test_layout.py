@@ -4,10 +4,12 @@ import re
 import subprocess
 import sys
 
+import matplotlib.pyplot as plt
 import pytest
 import yaml
 from conftest import DOCS, ROOT, SNIPPETS, page_source, pages
 from fences import SnippetFenceParser
+from matplotlib.figure import Figure
 from runner import parse_sections, run_module
 
 INCLUDE = re.compile(r'--8<-- "(\w+)\.py:(\w+)"')
@@ -96,3 +98,15 @@ def test_pytest_collects_every_included_fence(name, lang):
 @pytest.mark.parametrize("module", MODULES)
 def test_snippet_modules_are_deterministic(run, module):
     assert run_module(SNIPPETS / f"{module}.py").outputs == run(module).outputs
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_figure_functions_draw_something_on_every_axes(run, module):
+    for name, function in run(module).namespace.items():
+        if name.startswith("figure_") and callable(function):
+            figure = function()
+            assert isinstance(figure, Figure), f"{module}.{name}() returned {type(figure)}"
+            for ax in figure.axes:
+                drawn = ax.lines or ax.patches or ax.images or ax.collections or ax.texts
+                assert drawn, f"{module}.{name}(): an empty axes"
+            plt.close(figure)

@@ -5,7 +5,6 @@ import math
 import pytest
 import torch
 from conftest import numbers
-from matplotlib.figure import Figure
 from torch.autograd.functional import hessian
 
 
@@ -218,22 +217,6 @@ def test_log_is_the_natural_logarithm(opt):
     out = opt.outputs["log_base"]
     assert numbers(out) == [1.0, 4.6052, 2.0, 3.0, 2.0]
     assert numbers(out)[1] == pytest.approx(math.log(100), abs=5e-5)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "figure_local_minima",
-        "figure_saddle",
-        "figure_skip_connections",
-        "figure_learning_rates",
-        "figure_momentum",
-    ],
-)
-def test_figures_draw(opt, name):
-    figure = opt.namespace[name]()
-    assert isinstance(figure, Figure)
-    assert all(ax.lines for ax in figure.axes)
 
 
 def test_saddle_figure_marks_the_saddle_point(opt):

@@ -58,7 +58,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             continue
         source = Path(page.abs_src_path).read_text(encoding="utf-8")
         files.append(File.generated(config, f"downloads/{name}.py", content=script(module)))
-        notebook = to_notebook(source, module, lang, config.site_url or "/")
+        where = f"docs/{page.src_uri}"
+        notebook = to_notebook(source, module, lang, config.site_url or "/", where)
         files.append(File.generated(config, _notebook_uri(name, lang), content=notebook))
     return files
 
@@ -110,7 +111,7 @@ def script(module: Path) -> str:
 
 
 # The page as a notebook: prose in Markdown cells, each included section a code cell.
-def to_notebook(markdown: str, module: Path, lang: str, site_url: str) -> str:
+def to_notebook(markdown: str, module: Path, lang: str, site_url: str, where: str) -> str:
     sections = {s.name: s for s in parse_sections(module)}
     cells, prose, defined, pending = [], [], set(), []
     prefix = site_url.rstrip("/") + ("/" if lang == "zh" else f"/{lang}/")
@@ -134,7 +135,12 @@ def to_notebook(markdown: str, module: Path, lang: str, site_url: str) -> str:
         fence = FENCE.match(line)
         include = INCLUDE.match(lines[number + 1]) if fence and number + 1 < len(lines) else None
         if include:
-            section = sections[include["section"]]
+            section = sections.get(include["section"])
+            if section is None:
+                raise RuntimeError(
+                    f"{where}:{number + 2}: snippets/{module.name} has no section "
+                    f"{include['section']!r}"
+                )
             raises = section.expect and section.expect[0] == "raises"
             code(
                 textwrap.dedent(section.code).strip("\n"), ["raises-exception"] if raises else None

@@ -20,8 +20,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from runner import SnippetError, cached_run, snippet_dir
 from runner import __file__ as RUNNER
-from runner import cached_run, snippet_dir
 
 matplotlib.use("Agg")
 
@@ -77,7 +77,12 @@ PLACEHOLDER = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
 @event_priority(-200)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     for module in sorted(snippet_dir(config).glob("*.py")):
-        for uri, svg in render_module(module, config).items():
+        try:
+            rendered = render_module(module, config)
+        except SnippetError as error:
+            pages = f"docs/{module.stem}.md, docs/{module.stem}.en.md"
+            raise SnippetError(f"{error}\n  included by {pages}") from error
+        for uri, svg in rendered.items():
             files.append(File.generated(config, uri, content=svg))
     return files
 

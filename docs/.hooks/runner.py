@@ -5,6 +5,7 @@ A section is the code between `# --8<-- [start:name]` and `# --8<-- [end:name]`.
 A section whose first line is `# raises: SomeError` must raise that error; its
 output ends with the error line. `# warns: SomeWarning` allows (and requires)
 that warning, which is shown in the output; any other warning is an error.
+A section that runs longer than $NOTES_SNIPPET_TIMEOUT seconds (default 120) is an error too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import io
 import logging
 import os
 import re
+import signal
+import threading
 import traceback
 import warnings
 from dataclasses import dataclass, field
@@ -25,10 +28,15 @@ os.environ.setdefault("MPLBACKEND", "Agg")  # snippets draw figures; never open 
 MARKER = re.compile(r"^\s*# --8<-- \[(start|end):(\w+)\]\s*$")
 EXPECT = re.compile(r"^\s*# (raises|warns): (\w+)\s*$")
 log = logging.getLogger("mkdocs.hooks.runner")
+TIMEOUT = float(os.environ.get("NOTES_SNIPPET_TIMEOUT", "120"))
 
 
 class SnippetError(RuntimeError):
     """A snippet module is malformed or one of its sections failed."""
+
+
+class _Timeout(BaseException):
+    """Raised into a section that ran too long; not an Exception, so the section can't catch it."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +129,14 @@ def _run_section(path: Path, section: Section, namespace: dict) -> str:
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
         warnings.simplefilter("always")
         try:
-            exec(code, namespace)
+            with _deadline(TIMEOUT):
+                exec(code, namespace)
+        except _Timeout:
+            where = section.first_line
+            raise SnippetError(
+                f"{path}:{where}: section {section.name!r} ran longer than {TIMEOUT:g} s "
+                "(NOTES_SNIPPET_TIMEOUT)"
+            ) from None
         except Exception as error:
             if kind == "raises" and type(error).__name__ == expected:
                 out.write("".join(traceback.format_exception_only(error)))
@@ -152,6 +167,25 @@ def _run_section(path: Path, section: Section, namespace: dict) -> str:
             )
         out.write("".join(f"{w.category.__name__}: {w.message}\n" for w in caught))
     return out.getvalue()
+
+
+# Interrupt the code run inside after `seconds` (where signals work: the main thread).
+@contextlib.contextmanager
+def _deadline(seconds: float):
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _line_in(path: Path, tb) -> int | None:

@@ -1,0 +1,112 @@
+"""Faults fail loudly: plant one (in a temporary module or a copy of the project) and the build
+or the runner stops with a message that names the file and the line."""
+
+import re
+import shutil
+import sys
+
+import pytest
+from bench import build, copy_project
+from conftest import DOCS
+
+sys.path.insert(0, str(DOCS / ".hooks"))
+import figures  # noqa: E402
+import runner  # noqa: E402
+
+
+def module(tmp_path, body: str):
+    path = tmp_path / "planted.py"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_a_raising_section_names_file_and_line(tmp_path):
+    path = module(tmp_path, "# --8<-- [start:a]\nx = 1\ny = x / 0\n# --8<-- [end:a]\n")
+    with pytest.raises(
+        runner.SnippetError, match=rf"{path}:3: section 'a' raised ZeroDivisionError"
+    ):
+        runner.run_module(path)
+
+
+def test_a_hanging_section_times_out(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "TIMEOUT", 0.5)
+    body = (
+        "# --8<-- [start:spin]\ntry:\n    while True:\n        pass\nexcept Exception:\n    pass\n"
+    )
+    path = module(tmp_path, body + "# --8<-- [end:spin]\n")
+    with pytest.raises(
+        runner.SnippetError, match=rf"{path}:2: section 'spin' ran longer than 0.5 s"
+    ):
+        runner.run_module(path)
+
+
+def test_a_section_that_should_raise_but_does_not(tmp_path):
+    path = module(tmp_path, "# --8<-- [start:a]\n# raises: KeyError\nx = 1\n# --8<-- [end:a]\n")
+    with pytest.raises(runner.SnippetError, match=rf"{path}:2: section 'a' should raise KeyError"):
+        runner.run_module(path)
+
+
+def test_an_unexpected_warning_is_an_error(tmp_path):
+    body = "# --8<-- [start:a]\nimport warnings\nwarnings.warn('careful')\n# --8<-- [end:a]\n"
+    with pytest.raises(runner.SnippetError, match=r"section 'a' warned UserWarning: careful"):
+        runner.run_module(module(tmp_path, body))
+
+
+def test_code_outside_a_section(tmp_path):
+    path = module(tmp_path, "x = 1\n")
+    with pytest.raises(runner.SnippetError, match=rf"{path}:1: code outside any section"):
+        runner.parse_sections(path)
+
+
+@pytest.mark.parametrize(
+    ("function", "message"),
+    [
+        (lambda: 1 / 0, "raised ZeroDivisionError"),
+        (lambda: None, "returned NoneType, not a Figure"),
+    ],
+)
+def test_a_figure_function_that_fails_is_named(function, message):
+    with pytest.raises(RuntimeError, match=rf"snippets/x.py: figure_y\(\) {message}"):
+        figures.render(function, "light", "snippets/x.py: figure_y()")
+
+
+@pytest.fixture
+def project(tmp_path, bench_run):
+    """A copy of the project and of the benchmark's warm cache, to plant faults in."""
+    shutil.copytree(bench_run[2] / "cache", tmp_path / "cache")
+    return copy_project(tmp_path / "project")
+
+
+def planted_build(project) -> str:
+    result = build(project, project.parent / "site", project.parent / "cache")
+    assert result.returncode != 0, "the build should have failed"
+    return result.stdout + result.stderr
+
+
+def test_build_names_the_snippet_line_and_its_pages(project):
+    path = project / "snippets" / "dropout.py"
+    text = path.read_text(encoding="utf-8")
+    marker = text.index("\n", text.index("# --8<-- [start:")) + 1
+    path.write_text(text[:marker] + "1 / 0\n" + text[marker:], encoding="utf-8")
+    line = text[:marker].count("\n") + 1
+    log = planted_build(project)
+    assert re.search(rf"snippets/dropout\.py:{line}: section '\w+' raised ZeroDivisionError", log)
+    assert "included by docs/dropout.md, docs/dropout.en.md" in log
+
+
+def test_build_fails_on_a_missing_section_and_names_the_page(project):
+    page = project / "docs" / "softmax.en.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + '\n```python\n--8<-- "softmax.py:nope"\n```\n'
+    )
+    log = planted_build(project)
+    assert re.search(r"docs/softmax\.en\.md:\d+: snippets/softmax\.py has no section 'nope'", log)
+
+
+def test_build_fails_on_a_broken_anchor_in_either_language(project):
+    page = project / "docs" / "cnn.en.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\nSee [here](convolution.md#no-such-anchor).\n"
+    )
+    log = planted_build(project)
+    assert "cnn.en.md" in log and "no-such-anchor" in log
