@@ -74,10 +74,11 @@ def test_notebooks_hold_the_page_in_cells(site, run, name):
             assert leftover not in prose, f"{name}: {leftover!r} left in a Markdown cell"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", MODULE_PAGES)
-def test_notebook_runs_and_draws_its_figures(site, tmp_path, monkeypatch, name):
+def test_notebook_runs_and_draws_its_figures(site, tmp_path, monkeypatch, name, lang):
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel draws inline, as for a reader
-    notebook = nbformat.read(site / "downloads" / f"{name}.ipynb", as_version=4)
+    notebook = nbformat.read(site / "downloads" / notebook_name(name, lang), as_version=4)
     notebook.cells = [c for c in notebook.cells if not c.source.startswith("%pip install")]
     path = tmp_path / f"{name}.ipynb"
     nbformat.write(notebook, path)

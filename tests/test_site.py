@@ -4,9 +4,10 @@ import json
 import re
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
-from conftest import DOCS, SNIPPETS, page_url, pages
+from conftest import DOCS, ROOT, SNIPPETS, page_url, pages
 
 sys.path.insert(0, str(DOCS / ".hooks"))
 import cjk  # noqa: E402
@@ -129,3 +130,14 @@ def test_svg_precision_trims_coordinates_but_not_small_factors():
     assert figures.PRECISION.sub(rb"\1", svg) == (
         b'<use transform="scale(0.015625)" x="123.45"/><path d="M 7.12 0.5"/>'
     )
+
+
+def test_no_build_machine_path_is_published(site):
+    """Nothing names the checkout, the venv, a temporary folder or a home (tracebacks included)."""
+    machine = [str(ROOT), sys.prefix, "/tmp/", "/root/", str(Path.home()) + "/", "site-packages"]
+    leaks = []
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".js", ".json", ".xml", ".py", ".ipynb", ".svg", ".css"):
+            text = path.read_text(encoding="utf-8")
+            leaks += [f"{path.relative_to(site)}: {m}" for m in machine if m in text]
+    assert not leaks, leaks
