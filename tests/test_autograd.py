@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from conftest import DOCS, numbers
-from notebooks import code_cells, executed, text_of
+from notebook_runs import code_cells, executed, text_of
 
 NOTEBOOKS = ["autograd.ipynb", "autograd.en.ipynb"]
 

@@ -3,7 +3,7 @@ language; results are cached by content; the baseline runs nothing; pages stay l
 
 import re
 
-from bench import table, weigh
+from bench import build, copy_project, table, weigh
 from conftest import SNIPPETS, pages
 
 MODULES = sorted(p.name for p in SNIPPETS.glob("*.py"))
@@ -57,3 +57,13 @@ def test_benchmark_table_reports_every_measure(bench_run):
     measures = ["cold", "warm", "baseline", "edit", "warm / baseline", "cold / baseline"]
     assert [row.split(" | ")[0].lstrip("| ") for row in rows] == measures
     assert rows[4].endswith(f"| {times['warm / baseline']:.2f}× | 0.00× | 2 |")
+
+
+def test_two_clean_builds_in_other_folders_are_byte_identical(bench_run, tmp_path):
+    """Reproducible: another checkout path, another cache, another site folder, the same bytes."""
+    project = copy_project(tmp_path / "elsewhere")
+    result = build(project, tmp_path / "site", tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    first, second = files_of(bench_run[2] / "cold"), files_of(tmp_path / "site")
+    assert first.keys() == second.keys()
+    assert [p for p in first if first[p] != second[p]] == []

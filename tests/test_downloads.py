@@ -8,7 +8,7 @@ from importlib.metadata import version
 import nbformat
 import pytest
 from conftest import SNIPPETS, page_source, page_url
-from notebooks import code_cells, executed, text_of
+from notebook_runs import code_cells, executed, text_of
 
 MODULE_PAGES = sorted(
     p.stem for p in SNIPPETS.glob("*.py") if page_source(p.stem, "zh").suffix == ".md"

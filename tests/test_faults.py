@@ -5,13 +5,22 @@ import re
 import shutil
 import sys
 
+import nbformat
 import pytest
 from bench import build, copy_project
 from conftest import DOCS
+from nbclient.exceptions import CellExecutionError
 
 sys.path.insert(0, str(DOCS / ".hooks"))
 import figures  # noqa: E402
 import runner  # noqa: E402
+import test_layout as layout  # noqa: E402
+from test_layout import untranslated  # noqa: E402
+from test_notebooks import (  # noqa: E402
+    test_executes_and_only_tagged_cells_raise,
+    test_stored_without_outputs,
+)
+from test_parity import differences  # noqa: E402
 
 
 def module(tmp_path, body: str):
@@ -110,3 +119,42 @@ def test_build_fails_on_a_broken_anchor_in_either_language(project):
     )
     log = planted_build(project)
     assert "cnn.en.md" in log and "no-such-anchor" in log
+
+
+def test_a_page_in_one_language_only(tmp_path):
+    (tmp_path / "a.md").write_text("# A\n")
+    (tmp_path / "b.md").write_text("# B\n")
+    (tmp_path / "b.en.md").write_text("# B\n")
+    assert untranslated(tmp_path) == ["a.md"]
+
+
+def test_languages_that_differ_are_named():
+    zh = "## 饱和 { #saturation }\n\n![x](figures/a/b.svg)\n\n$$\nx\n$$\n"
+    en = "## Saturation { #saturated }\n\n$$\nx\n$$\n"
+    found = differences(zh, en)
+    assert [line.split(" differ")[0] for line in found] == ["anchors", "figures"]
+
+
+def test_a_notebook_stored_with_outputs_fails(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    notebook.cells[0].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"})]
+    nbformat.write(notebook, tmp_path / "x.ipynb")
+    with pytest.raises(AssertionError, match="x.ipynb: cell .* is stored with outputs"):
+        test_stored_without_outputs(tmp_path / "x.ipynb")
+
+
+def test_a_notebook_cell_that_raises_untagged_fails(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])
+    nbformat.write(notebook, tmp_path / "y.ipynb")
+    # nbclient, as the build runs it, stops at the untagged cell and shows it
+    with pytest.raises(CellExecutionError, match=r"(?s)1 / 0.*ZeroDivisionError"):
+        test_executes_and_only_tagged_cells_raise(tmp_path / "y.ipynb")
+
+
+def test_a_section_no_page_shows_fails(monkeypatch, tmp_path):
+    (tmp_path / "m.py").write_text("# --8<-- [start:a]\nx = 1\n# --8<-- [end:a]\n")
+    (tmp_path / "m.md").write_text("# M\n")
+    monkeypatch.setattr(layout, "SNIPPETS", tmp_path)
+    monkeypatch.setattr(layout, "page_source", lambda name, lang: tmp_path / "m.md")
+    with pytest.raises(AssertionError, match=r"missing: \['a'\]"):
+        layout.test_every_section_shown_once_in_module_order("m", "zh")

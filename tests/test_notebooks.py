@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 from conftest import DOCS
-from notebooks import code_cells, executed
+from notebook_runs import code_cells, executed
 
 NOTEBOOKS = sorted(DOCS.glob("*.ipynb"))
 
