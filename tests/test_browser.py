@@ -5,12 +5,15 @@ skipped locally; with CI=true they fail instead, so CI never skips them.
 """
 
 import os
+from pathlib import Path
 from urllib.parse import urlparse
 
+import axe_playwright_python
 import pytest
 from conftest import ROOT, SNIPPETS, page_source, page_url, pages
 
 SHOTS = ROOT / ".screenshots"
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 # The images the page lays out (not display: none, e.g. the other colour scheme's figures).
 DISPLAYED = "[...document.images].filter(i => getComputedStyle(i).display !== 'none')"
 
@@ -76,16 +79,29 @@ def test_page_renders_cleanly(browser, base_url, name, lang, scheme):
             f"{DISPLAYED}.filter(i => i.src.includes('/figures/')).map(i => i.src)"
         )
         assert all(f".{scheme}.svg#only-{scheme}" in src for src in shown), shown
+        violations = accessibility_violations(page)
+        assert violations == [], f"WCAG 2.1 A/AA violations (axe-core): {violations}"
         other = {"light": "dark", "dark": "light"}[scheme]
         fetched = [u for u in visit.requested if f".{other}.svg" in u]
         assert fetched == [], f"the hidden {other} figures were downloaded: {fetched}"
-        SHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{lang}-{name}-{scheme}.png"), full_page=True)
+        if not os.environ.get("CI"):  # for a person to review; CI has nobody to look
+            SHOTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{lang}-{name}-{scheme}.png"), full_page=True)
         if scheme == "light":
             download_everything(page, name, lang)
             switch_language(visit, base_url, name, other={"zh": "en", "en": "zh"}[lang])
     finally:
         visit.close()
+
+
+def accessibility_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the page, one line per element."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => (await axe.run(document, {
+            runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+        })).violations.flatMap(v => v.nodes.map(n => `${v.id}: ${n.target.join(" ")}`))"""
+    )
 
 
 def scroll_through(page):

@@ -86,8 +86,8 @@ def project(tmp_path, bench_run):
     return copy_project(tmp_path / "project")
 
 
-def planted_build(project) -> str:
-    result = build(project, project.parent / "site", project.parent / "cache")
+def planted_build(project, **env) -> str:
+    result = build(project, project.parent / "site", project.parent / "cache", **env)
     assert result.returncode != 0, "the build should have failed"
     return result.stdout + result.stderr
 
@@ -158,3 +158,20 @@ def test_a_section_no_page_shows_fails(monkeypatch, tmp_path):
     monkeypatch.setattr(layout, "page_source", lambda name, lang: tmp_path / "m.md")
     with pytest.raises(AssertionError, match=r"missing: \['a'\]"):
         layout.test_every_section_shown_once_in_module_order("m", "zh")
+
+
+def test_build_stops_a_hanging_snippet_and_names_it(project):
+    path = project / "snippets" / "rnn.py"
+    text = path.read_text(encoding="utf-8")
+    marker = text.index("\n", text.index("# --8<-- [start:")) + 1
+    path.write_text(text[:marker] + "while True:\n    pass\n" + text[marker:], encoding="utf-8")
+    log = planted_build(project, NOTES_SNIPPET_TIMEOUT="2")
+    assert re.search(r"snippets/rnn\.py:\d+: section '\w+' ran longer than 2 s", log)
+    assert "included by docs/rnn.md, docs/rnn.en.md" in log
+
+
+def test_build_fails_on_a_missing_snippet_file_and_names_the_page(project):
+    page = project / "docs" / "rnn.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n```python\n--8<-- "gone.py:x"\n```\n')
+    log = planted_build(project)
+    assert re.search(r"docs/rnn\.md:\d+: no snippets/gone\.py", log)

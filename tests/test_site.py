@@ -141,3 +141,12 @@ def test_no_build_machine_path_is_published(site):
             text = path.read_text(encoding="utf-8")
             leaks += [f"{path.relative_to(site)}: {m}" for m in machine if m in text]
     assert not leaks, leaks
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", pages())
+def test_every_figure_has_alt_text_in_the_page_language(site, name, lang):
+    alts = re.findall(r'<img alt="([^"]*)"[^>]*src="[^"]*figures/', html_of(site, name, lang))
+    chinese = [bool(re.search(rf"[{cjk.WIDE}]", alt)) for alt in alts]
+    assert all(alt.strip() for alt in alts)
+    assert chinese == [lang == "zh"] * len(alts), alts

@@ -135,6 +135,16 @@ def to_notebook(markdown: str, module: Path, lang: str, site_url: str, where: st
         fence = FENCE.match(line)
         include = INCLUDE.match(lines[number + 1]) if fence and number + 1 < len(lines) else None
         if include:
+            if include["module"] != module.stem:
+                exists = (module.parent / f"{include['module']}.py").exists()
+                raise RuntimeError(
+                    f"{where}:{number + 2}: "
+                    + (
+                        f"includes snippets/{include['module']}.py, not the page's own module"
+                        if exists
+                        else f"no snippets/{include['module']}.py"
+                    )
+                )
             section = sections.get(include["section"])
             if section is None:
                 raise RuntimeError(

@@ -27,10 +27,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     base = runner.snippet_dir(config)
 
     def add_output(match: re.Match) -> str:
+        line = markdown.count("\n", 0, match.start()) + 2
+        if not (base / match["module"]).exists():
+            raise RuntimeError(f"docs/{page.file.src_uri}:{line}: no snippets/{match['module']}")
         outputs = outputs_of(base / match["module"], config)
         section = match["section"]
         if section not in outputs:
-            line = markdown.count("\n", 0, match.start()) + 2
             raise RuntimeError(
                 f"docs/{page.file.src_uri}:{line}: {match['module']} has no section {section!r}"
             )

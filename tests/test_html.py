@@ -1,0 +1,68 @@
+"""Every published page passes the W3C Nu HTML Checker (vnu) with no error of ours.
+
+vnu comes from the npm registry (`vnu-jar`), which `.ci/run` installs into `.cache/vnu/`, and
+runs on the machine's Java. A few messages are caused by the theme or by nbconvert's notebook
+template; they are filtered by their exact text, each only where its cause is.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+from conftest import ROOT
+from conftest import pages as all_pages
+
+VNU = ROOT / ".cache" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+INSTALL = "npm install --no-save --prefix .cache/vnu vnu-jar@26.9.27"
+
+# Material's drawer and search toggles are checkboxes with autocomplete="off", on every page.
+THEME = {
+    "Attribute “autocomplete” is only allowed when the input type is “color”, “date”, "
+    "“datetime-local”, “email”, “hidden”, “month”, “number”, “password”, “range”, “search”, "
+    "“tel”, “text”, “time”, “url”, or “week”.",
+}
+# nbconvert's template (through mkdocs-jupyter): JupyterLab's CSS inlined in the body, and a
+# copy button written as `<clipboard-copy ,="" aria-label=…>`. Notebook pages only.
+NOTEBOOK = {
+    "CSS: “transition-delay”: “0” is not a “transition-delay” value.",
+    "CSS: “transition-duration”: “0” is not a “transition-duration” value.",
+    "The “aria-label” attribute must not be specified on any “clipboard-copy” element unless the "
+    "element has a “role” value other than “caption”, “code”, “deletion”, “emphasis”, "
+    "“generic”, “insertion”, “paragraph”, “presentation”, “strong”, “subscript”, or "
+    "“superscript”.",
+    "CSS: Unknown pseudo-element or pseudo-class “:horizontal”",
+    "CSS: Unknown pseudo-element or pseudo-class “:vertical”",
+    "A “style” element in “body” must be the first child of its parent.",
+    "CSS: “transform”: “,” is an incorrect operator.",
+    "CSS: “overflow”: “overlay” is not a “overflow” value.",
+    "CSS: “cursor”: “normal” is not a “cursor” value.",
+    "CSS: “box-orient”: Property “box-orient” doesn't exist.",
+    "CSS: “box-align”: Property “box-align” doesn't exist.",
+    "CSS: “box-pack”: Property “box-pack” doesn't exist.",
+    "CSS: Parse Error.",
+}
+
+
+def test_every_page_is_valid_html(site):
+    java = shutil.which("java")
+    if not (VNU.exists() and java):
+        message = f"vnu.jar or java missing: {INSTALL} (and apt-get install default-jre-headless)"
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(message)
+    pages = sorted(str(p) for p in site.rglob("*.html"))
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
+        capture_output=True,
+        text=True,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    ours = []
+    for m in messages:
+        page = m.get("url", "").removeprefix("file:" + str(site))
+        notebook = page.rstrip("/").endswith(("autograd/index.html",))
+        if m["message"] in THEME or (notebook and m["message"] in NOTEBOOK):
+            continue
+        ours.append(f"{page}:{m.get('lastLine')}: {m['message']}")
+    assert len(pages) == 2 * len(all_pages()) + 1  # every page in two languages, and 404
+    assert not ours, "\n".join(ours)
