@@ -22,11 +22,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import cache
+import mkdocs_jupyter.nbconvert2 as nbconvert2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs_jupyter.plugin import NotebookFile, _compute_cache_key, _get_cache_path
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from sources import english_slugs
 
 # nbconvert's template loads MathJax and Mermaid from CDNs; the site renders maths with KaTeX.
@@ -40,6 +42,19 @@ HEADING = re.compile(
 
 
 _USED: set = set()  # the cache entries this build uses, in any language
+
+
+class _CoalescedSubCell(nbconvert2.SubCell):
+    """mkdocs-jupyter's only preprocessor, after execution: first join each cell's consecutive
+    prints. A busy kernel sends one cell's prints in several messages, which would render as
+    several output areas and make two builds of the same notebook differ."""
+
+    def preprocess(self, nb, resources):
+        nb, resources = CoalesceStreamsPreprocessor().preprocess(nb, resources)
+        return super().preprocess(nb, resources)
+
+
+nbconvert2.SubCell = _CoalescedSubCell
 
 
 # Cache executed notebooks per pinned versions; the baseline does not execute them.
