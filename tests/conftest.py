@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.server
-import io
 import os
 import re
 import sys
@@ -20,8 +18,8 @@ SNIPPETS = ROOT / "snippets"
 sys.path.insert(0, str(DOCS / ".hooks"))
 
 from bench import CHROMIUM, one_run  # noqa: E402
-from fences import SnippetFenceParser  # noqa: E402
-from pytest_markdown_docs._runners import DefaultRunner, register_runner  # noqa: E402
+from fences import ChainedRunner, SnippetFenceParser  # noqa: E402
+from pytest_markdown_docs._runners import register_runner  # noqa: E402
 from runner import cached_run  # noqa: E402
 
 
@@ -30,13 +28,7 @@ def pytest_markdown_docs_markdown_it():
     return SnippetFenceParser()
 
 
-@register_runner(default=True)
-class QuietRunner(DefaultRunner):
-    """pytest-markdown-docs lets fences print to the terminal; keep what they print instead."""
-
-    def runtest(self, test, args, **kwargs):
-        with contextlib.redirect_stdout(io.StringIO()):
-            super().runtest(test, args, **kwargs)
+register_runner(default=True)(ChainedRunner)
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,16 @@ pytest-markdown-docs asks a parser for fence tokens. This one
 - finds fences at any indentation, so code inside admonitions and tabs is collected too;
 - expands `--8<--` includes with pymdownx.snippets itself, configured as in mkdocs.yml;
 - chains every Python fence of a page to the one before it (`continuation`), as the build runs
-  a page's sections in order in one namespace;
+  a page's sections in order in one namespace, and runs each fence once (`ChainedRunner`);
 - turns a section marked `# raises: SomeError` into a check that it raises exactly that, and one
   marked `# warns: SomeWarning` into a check that it warns.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import io
 import re
 import textwrap
 from functools import cache
@@ -19,6 +22,7 @@ from pathlib import Path
 import markdown
 import yaml
 from markdown_it.token import Token
+from pytest_markdown_docs._runners import DefaultRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -103,3 +107,28 @@ def expect_wrapper(code: str) -> str:
         f"try:\n{body}\nexcept {name}:\n    pass\n"
         f"else:\n    raise AssertionError('expected {name}')\n"
     )
+
+
+class ChainedRunner(DefaultRunner):
+    """Runs a page's chained fences as the build runs its sections: each once, in one namespace.
+
+    pytest-markdown-docs hands a `continuation` fence all the page's code up to it, so a page of
+    n fences would run n²/2 of them. When that code starts with exactly what the previous test
+    ran without error, only the rest runs, in that test's namespace (line numbers kept).
+    Otherwise (the first fence, a test run alone, a failure before) everything runs afresh.
+    What fences print is kept, not shown.
+    """
+
+    def __init__(self):
+        self.passed = None  # (page, source, namespace) of the last fence that ran without error
+
+    def runtest(self, test, args, **kwargs):
+        page, source = test.source_path, test.source
+        passed, self.passed = self.passed, None
+        if passed and passed[0] == page and source.startswith(passed[1]):
+            done = passed[1]
+            rest = "\n" * done.count("\n") + source[len(done) :]
+            test, args = dataclasses.replace(test, source=rest), passed[2]
+        with contextlib.redirect_stdout(io.StringIO()):
+            super().runtest(test, args, **kwargs)
+        self.passed = (page, source, args)
