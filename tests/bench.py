@@ -71,10 +71,17 @@ def edit_section(project: Path) -> None:
     path.write_text(text[:line_end] + "# edited by the benchmark\n" + text[line_end:], "utf-8")
 
 
-def one_run(work: Path) -> tuple[dict[str, float], dict[str, str]]:
-    """Seconds of each build and the ratios, and each build's log; sites in work/<build>."""
-    cache, results = work / "cache", {}
-    results["cold"] = timed(ROOT, work / "cold", cache)
+def cold_run(work: Path) -> tuple[float, str]:
+    """The cold build, into work/cold, filling the cache work/cache."""
+    return timed(ROOT, work / "cold", work / "cache")
+
+
+def one_run(work: Path, cold=None) -> tuple[dict[str, float], dict[str, str]]:
+    """Seconds of each build and the ratios, and each build's log; sites in work/<build>.
+
+    `cold` is the result of `cold_run(work)` when that has been run already.
+    """
+    cache, results = work / "cache", {"cold": cold or cold_run(work)}
     results["warm"] = timed(ROOT, work / "warm", cache)
     results["baseline"] = timed(ROOT, work / "baseline", work / "cache-0", NOTES_BASELINE="1")
     project = copy_project(work / "project")

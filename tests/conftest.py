@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
+import json
 import os
 import re
 import sys
@@ -17,7 +19,7 @@ DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
 sys.path.insert(0, str(DOCS / ".hooks"))
 
-from bench import CHROMIUM, one_run  # noqa: E402
+from bench import CHROMIUM, cold_run, one_run  # noqa: E402
 from fences import ChainedRunner, SnippetFenceParser  # noqa: E402
 from pytest_markdown_docs._runners import register_runner  # noqa: E402
 from runner import cached_run  # noqa: E402
@@ -31,29 +33,101 @@ def pytest_markdown_docs_markdown_it():
 register_runner(default=True)(ChainedRunner)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Order the tests for two workers (pytest-xdist, `--dist loadgroup`), which take them in turn.
+
+    A page's fences stay together on one worker, in order. One worker starts with the cold
+    build every site test reads, while the other runs what needs no site. Then the rest of the
+    benchmark's builds start, with long tests (builds of their own, marked `long`) beside them.
+    """
+    for item in items:
+        if item.path.suffix == ".md":
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
+    needs = {item: set(item.fixturenames) for item in items}
+    cold = next(
+        (i for i in items if "cold_build" in needs[i] and "bench_run" not in needs[i]), None
+    )
+    bench = next((i for i in items if "bench_run" in needs[i]), None)
+
+    def stage(item) -> int:
+        if item is cold:
+            return 0
+        if "cold_build" not in needs[item]:
+            return 1
+        if item is bench:
+            return 2
+        if item.get_closest_marker("long") or "build_cache" in needs[item]:
+            return 3
+        return 4 if "bench_run" in needs[item] else 5
+
+    items.sort(key=stage)
+
+
 @pytest.fixture(scope="session")
 def run():
     """Run a snippet module by name, once per session, with the build's own runner."""
     return lambda name: cached_run(SNIPPETS / f"{name}.py")
 
 
-@pytest.fixture(scope="session")
-def bench_run(tmp_path_factory):
-    """One run of the benchmark: (seconds and ratios, build logs, folder with a site per build).
+def shared_folder(tmp_path_factory) -> Path:
+    """The temporary folder of the whole test run, the same for every pytest-xdist worker."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
 
-    Its cold build (--strict, empty cache) is the site every other test reads.
+
+def shared(tmp_path_factory, name: str, make):
+    """`make()` once per test run, by whichever worker asks first: its JSON result.
+
+    The others wait for it; a RuntimeError it raised fails every test that asked.
     """
-    work = tmp_path_factory.mktemp("bench")
-    try:
-        times, logs = one_run(work)
-    except RuntimeError as error:
-        pytest.fail(str(error))
-    return times, logs, work
+    root = shared_folder(tmp_path_factory)
+    result = root / f"{name}.json"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not result.exists():
+            try:
+                value = {"made": make()}
+            except RuntimeError as error:
+                value = {"error": str(error)}
+            result.write_text(json.dumps(value), encoding="utf-8")
+    value = json.loads(result.read_text(encoding="utf-8"))
+    if "error" in value:
+        pytest.fail(value["error"])
+    return value["made"]
 
 
 @pytest.fixture(scope="session")
-def site(bench_run) -> Path:
-    return bench_run[2] / "cold"
+def bench_folder(tmp_path_factory) -> Path:
+    """Where the benchmark's builds go, one site folder per build."""
+    folder = shared_folder(tmp_path_factory) / "bench"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def cold_build(tmp_path_factory, bench_folder):
+    """The benchmark's cold build (--strict, empty cache): seconds and log."""
+    return shared(tmp_path_factory, "cold", lambda: cold_run(bench_folder))
+
+
+@pytest.fixture(scope="session")
+def site(cold_build, bench_folder) -> Path:
+    """The built site every test reads: the cold build."""
+    return bench_folder / "cold"
+
+
+@pytest.fixture(scope="session")
+def build_cache(cold_build, bench_folder) -> Path:
+    """The cache the cold build filled; copy it before building with it."""
+    return bench_folder / "cache"
+
+
+@pytest.fixture(scope="session")
+def bench_run(tmp_path_factory, cold_build, bench_folder):
+    """One run of the benchmark: (seconds and ratios, build logs, folder with a site per build)."""
+    times, logs = shared(tmp_path_factory, "bench", lambda: one_run(bench_folder, cold_build))
+    return times, logs, bench_folder
 
 
 ARGS = [

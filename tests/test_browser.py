@@ -79,7 +79,7 @@ def test_page_renders_cleanly(browser, base_url, name, lang, scheme):
             f"{DISPLAYED}.filter(i => i.src.includes('/figures/')).map(i => i.src)"
         )
         assert all(f".{scheme}.svg#only-{scheme}" in src for src in shown), shown
-        violations = accessibility_violations(page)
+        violations = accessibility_violations(page, scheme, lang)
         assert violations == [], f"WCAG 2.1 A/AA violations (axe-core): {violations}"
         other = {"light": "dark", "dark": "light"}[scheme]
         fetched = [u for u in visit.requested if f".{other}.svg" in u]
@@ -89,33 +89,70 @@ def test_page_renders_cleanly(browser, base_url, name, lang, scheme):
             page.screenshot(path=str(SHOTS / f"{lang}-{name}-{scheme}.png"), full_page=True)
         if scheme == "light":
             download_everything(page, name, lang)
-            switch_language(visit, base_url, name, other={"zh": "en", "en": "zh"}[lang])
     finally:
         visit.close()
 
 
-def accessibility_violations(page) -> list[str]:
-    """axe-core's WCAG 2.1 A and AA violations on the page, one line per element."""
+WCAG = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+COLOUR = ["color-contrast", "link-in-text-block"]  # the WCAG rules a colour scheme can change
+SAMPLE = (Path(__file__).parent / "contrast_sample.js").read_text(encoding="utf-8")
+AXE_RUN = """async ([context, options, sample]) => {
+    const include = sample ? contrastSample() : [document]
+    if (include.length === 0) return []
+    const result = await axe.run({...context, include}, {...options, resultTypes: ["violations"]})
+    return result.violations.flatMap(v => v.nodes.map(n => `${v.id}: ${n.target.join(" ")}`))
+}"""
+
+
+def accessibility_violations(page, scheme, lang) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the page, one line per element.
+
+    The rules colours cannot change run in the light scheme, on the whole page; the colour rules
+    run in both schemes. They check code blocks and maths by sample (tests/contrast_sample.js),
+    and on en pages not at all: those are the zh page's, byte for byte (tests/test_site.py).
+    """
     page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        """async () => (await axe.run(document, {
-            runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-        })).violations.flatMap(v => v.nodes.map(n => `${v.id}: ${n.target.join(" ")}`))"""
-    )
+    page.add_script_tag(content=f"window.contrastSample = {SAMPLE}")
+    colour = {"runOnly": COLOUR}
+    runs = [({"exclude": ["pre", ".katex-html"]}, colour, False)]
+    if lang == "zh":
+        runs.append(({}, colour, True))
+    if scheme == "light":
+        runs.append(
+            ({}, {"runOnly": WCAG, "rules": {r: {"enabled": False} for r in COLOUR}}, False)
+        )
+    return [line for run in runs for line in page.evaluate(AXE_RUN, list(run))]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_bad_code_colour_is_found_by_sample(browser, base_url, scheme):
+    """The sample of code tokens still catches one token colour made unreadable."""
+    visit = Visit(browser, base_url, page_url("rnn", "zh"), scheme)
+    try:
+        grey = {"light": "#e8e8e8", "dark": "#303030"}[scheme]
+        visit.page.add_style_tag(content=f".highlight .mi {{ color: {grey} !important }}")
+        found = accessibility_violations(visit.page, scheme, "zh")
+        assert found and all(v.startswith("color-contrast:") and ".mi" in v for v in found), found
+    finally:
+        visit.close()
 
 
 def scroll_through(page):
-    """Scroll to the bottom a screen at a time, back to the top, and let what loaded finish."""
+    """Scroll to each image shown, as a reader does, wait for it to load; back to the top."""
     page.evaluate(
-        """async () => {
-            for (let y = 0; y < document.body.scrollHeight; y += innerHeight) {
-                scrollTo(0, y)
-                await new Promise(resolve => setTimeout(resolve, 20))
-            }
+        f"""async () => {{
+            for (const image of {DISPLAYED}) {{
+                if (image.complete && image.naturalWidth) continue
+                image.scrollIntoView()
+                await new Promise(done => {{
+                    image.addEventListener("load", done)
+                    image.addEventListener("error", done)
+                    setTimeout(done, 10000)
+                }})
+            }}
             scrollTo(0, 0)
-        }"""
+        }}"""
     )
-    page.wait_for_load_state("networkidle")
 
 
 def download_everything(page, name, lang):
@@ -136,15 +173,24 @@ def download_everything(page, name, lang):
         assert os.path.getsize(download.path()) > 0
 
 
-def switch_language(visit, base_url, name, other):
-    """The language selector lands on the same page in the other language."""
+@pytest.mark.parametrize(
+    ("name", "lang", "other"),
+    [("index", "en", "zh"), ("rnn", "zh", "en"), ("autograd", "en", "zh")],
+)
+def test_language_selector_lands_on_the_same_page(browser, base_url, name, lang, other):
+    """Clicked here on a few pages; tests/test_site.py checks every page's selector links."""
+    visit = Visit(browser, base_url, page_url(name, lang))
     page = visit.page
-    page.locator(".md-header__option .md-select").hover()
-    with page.expect_navigation():
-        page.locator(f'.md-select__link[hreflang="{other}"]').click()
-    assert page.url == base_url + page_url(name, other)
-    assert page.evaluate("document.documentElement.lang") == other
-    assert visit.errors == [] and visit.failed == [] and visit.foreign == []
+    try:
+        page.wait_for_load_state("networkidle")  # leaving sooner aborts the search's requests
+        page.locator(".md-header__option .md-select").hover()
+        with page.expect_navigation():
+            page.locator(f'.md-select__link[hreflang="{other}"]').click()
+        assert page.url == base_url + page_url(name, other)
+        assert page.evaluate("document.documentElement.lang") == other
+        assert visit.errors == [] and visit.failed == [] and visit.foreign == []
+    finally:
+        visit.close()
 
 
 @pytest.mark.parametrize(
@@ -155,7 +201,7 @@ def test_search_finds_pages_in_their_language(browser, base_url, lang, word, exp
     visit = Visit(browser, base_url, page_url("index", lang))
     page = visit.page
     try:
-        page.wait_for_timeout(2500)  # the search worker builds its index after load
+        page.wait_for_load_state("networkidle")  # the search worker has its index
         page.locator("input.md-search__input").click()
         page.keyboard.type(word)
         page.keyboard.press("End")

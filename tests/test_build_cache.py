@@ -3,6 +3,7 @@ language; results are cached by content; the baseline runs nothing; pages stay l
 
 import re
 
+import pytest
 from bench import build, copy_project, table, weigh
 from conftest import SNIPPETS, pages
 
@@ -44,6 +45,7 @@ def test_baseline_runs_no_code(bench_run):
     assert 'class="output' not in html
 
 
+@pytest.mark.long
 def test_first_view_of_every_page_is_light(browser, base_url, site):
     """Every zh page and the en home (en pages load the same assets; the bench weighs all)."""
     weights = weigh(browser, base_url, site, ["", *(f"{n}/" for n in pages() if n != "index")])
@@ -61,11 +63,12 @@ def test_benchmark_table_reports_every_measure(bench_run):
     assert rows[4].endswith(f"| {times['warm / baseline']:.2f}× | 0.00× | 2 |")
 
 
-def test_two_clean_builds_in_other_folders_are_byte_identical(bench_run, tmp_path):
+@pytest.mark.long
+def test_two_clean_builds_in_other_folders_are_byte_identical(site, tmp_path):
     """Reproducible: another checkout path, another cache, another site folder, the same bytes."""
     project = copy_project(tmp_path / "elsewhere")
     result = build(project, tmp_path / "site", tmp_path / "cache")
     assert result.returncode == 0, result.stderr
-    first, second = files_of(bench_run[2] / "cold"), files_of(tmp_path / "site")
+    first, second = files_of(site), files_of(tmp_path / "site")
     assert first.keys() == second.keys()
     assert [p for p in first if first[p] != second[p]] == []

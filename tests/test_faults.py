@@ -80,9 +80,9 @@ def test_a_figure_function_that_fails_is_named(function, message):
 
 
 @pytest.fixture
-def project(tmp_path, bench_run):
+def project(tmp_path, build_cache):
     """A copy of the project and of the benchmark's warm cache, to plant faults in."""
-    shutil.copytree(bench_run[2] / "cache", tmp_path / "cache")
+    shutil.copytree(build_cache, tmp_path / "cache")
     return copy_project(tmp_path / "project")
 
 

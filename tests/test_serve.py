@@ -32,10 +32,10 @@ def wait_for(url: str, seconds: float) -> str:
 
 
 @pytest.fixture
-def served(tmp_path, bench_run):
+def served(tmp_path, build_cache):
     """A copy of the project served by `mkdocs serve`, on the benchmark's warm cache."""
     project = copy_project(tmp_path / "project")
-    cache = shutil.copytree(bench_run[2] / "cache", tmp_path / "cache")
+    cache = shutil.copytree(build_cache, tmp_path / "cache")
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NOTES_CACHE_DIR": str(cache)}
     server = subprocess.Popen(

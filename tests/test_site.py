@@ -5,6 +5,7 @@ import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from conftest import DOCS, ROOT, SNIPPETS, page_url, pages
@@ -29,6 +30,27 @@ def test_every_page_is_html_in_its_language(site, name, lang):
     )
     assert f'<html lang="{lang}"' in html
     assert '<article class="md-content__inner md-typeset">' in html
+
+
+@pytest.mark.parametrize("name", pages())
+@pytest.mark.parametrize("lang", LANGS)
+def test_language_selector_links_to_the_same_page(site, name, lang):
+    """Every page's selector (tests/test_browser.py clicks it on a few)."""
+    html, root = html_of(site, name, lang), "https://example.org/"
+    links = re.findall(r'<a href="([^"]*)" hreflang="(\w+)" class="md-select__link">', html)
+    assert [other for _, other in links] == list(LANGS)
+    for href, other in links:
+        assert urljoin(root + page_url(name, lang), href) == root + page_url(name, other), href
+
+
+@pytest.mark.parametrize("name", pages())
+def test_code_blocks_are_the_same_in_both_languages(site, name):
+    """Code and outputs come from the same sections (the browser's colour check relies on it)."""
+    code = [
+        [re.sub(r' (id|href)="[^"]*"', "", pre) for pre in re.findall(r"<pre.*?</pre>", html, re.S)]
+        for html in (html_of(site, name, lang) for lang in LANGS)
+    ]
+    assert code[0] == code[1]
 
 
 @pytest.mark.parametrize("lang", LANGS)
