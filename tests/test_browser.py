@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 import axe_playwright_python
 import pytest
+from bench import LIMIT, transferred
 from conftest import ROOT, SNIPPETS, page_source, page_url, pages
 
 SHOTS = ROOT / ".screenshots"
@@ -29,12 +30,13 @@ class Visit:
         )
         self.page = self.context.new_page()
         self.errors, self.foreign, self.failed, self.requested = [], [], [], []
+        self.responses = []
         host = urlparse(base_url).netloc
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("requestfailed", lambda r: self.failed.append(r.url))
         self.page.on("request", lambda r: self.requested.append(r.url))
-        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(r.url))
+        self.page.on("response", self.responded)
 
         def route(route):
             if urlparse(route.request.url).netloc in (host, ""):
@@ -46,15 +48,20 @@ class Visit:
         self.page.route("**/*", route)
         self.page.goto(base_url + path, wait_until="load")
 
+    def responded(self, response):
+        self.responses.append(response)
+        if response.status >= 400:
+            self.failed.append(response.url)
+
     def close(self):
         self.context.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", pages())
-def test_page_renders_cleanly(browser, base_url, name, lang, scheme):
-    visit = Visit(browser, base_url, page_url(name, lang), scheme)
+def test_page_renders_cleanly(browser, base_url, name, lang):
+    """A first view in the light scheme, then the reader's toggle to dark; both checked alike."""
+    visit = Visit(browser, base_url, page_url(name, lang), "light")
     page = visit.page
     try:
         assert visit.foreign == [], f"requests to other hosts: {visit.foreign}"
@@ -70,25 +77,50 @@ def test_page_renders_cleanly(browser, base_url, name, lang, scheme):
                 ".filter(e => !e.querySelector('.katex')).length"
             )
             assert unrendered == 0
-        scroll_through(page)  # as a reader does: figures load lazily
-        broken = page.evaluate(
-            f"{DISPLAYED}.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
-        )
-        assert broken == [], f"images that did not load: {broken}"
-        shown = page.evaluate(
-            f"{DISPLAYED}.filter(i => i.src.includes('/figures/')).map(i => i.src)"
-        )
-        assert all(f".{scheme}.svg#only-{scheme}" in src for src in shown), shown
-        violations = accessibility_violations(page, scheme, lang)
-        assert violations == [], f"WCAG 2.1 A/AA violations (axe-core): {violations}"
-        other = {"light": "dark", "dark": "light"}[scheme]
-        fetched = [u for u in visit.requested if f".{other}.svg" in u]
-        assert fetched == [], f"the hidden {other} figures were downloaded: {fetched}"
-        if not os.environ.get("CI"):  # for a person to review; CI has nobody to look
-            SHOTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"{lang}-{name}-{scheme}.png"), full_page=True)
-        if scheme == "light":
-            download_everything(page, name, lang)
+        page.wait_for_load_state("networkidle")  # the search index comes after the load
+        weight = sum(transferred(r.headers, r.body()) for r in visit.responses)
+        assert weight <= LIMIT, f"the first view downloads {weight:,} bytes (limit {LIMIT:,})"
+        for scheme in ("light", "dark"):
+            if scheme == "dark":
+                page.locator("label[for='__palette_1']").click()
+                page.wait_for_selector("body[data-md-color-scheme='slate']", state="attached")
+            looks_right(visit, scheme, lang)
+            if not os.environ.get("CI"):  # for a person to review; CI has nobody to look
+                SHOTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"{lang}-{name}-{scheme}.png"), full_page=True)
+            if scheme == "light":
+                fetched = [u for u in visit.requested if ".dark.svg" in u]
+                assert fetched == [], f"the hidden dark figures were downloaded: {fetched}"
+                download_everything(page, name, lang)
+        assert visit.errors == [] and visit.failed == [] and visit.foreign == []
+    finally:
+        visit.close()
+
+
+def looks_right(visit, scheme, lang):
+    """Scrolled through, the page shows its figures in the scheme and breaks no WCAG rule."""
+    page = visit.page
+    scroll_through(page)  # as a reader does: figures load lazily
+    broken = page.evaluate(
+        f"{DISPLAYED}.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+    )
+    assert broken == [], f"{scheme}: images that did not load: {broken}"
+    shown = page.evaluate(f"{DISPLAYED}.filter(i => i.src.includes('/figures/')).map(i => i.src)")
+    assert all(f".{scheme}.svg#only-{scheme}" in src for src in shown), shown
+    violations = accessibility_violations(page, scheme, lang)
+    assert violations == [], f"{scheme}: WCAG 2.1 A/AA violations (axe-core): {violations}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_dark_first_view_shows_and_fetches_only_dark_figures(browser, base_url, lang):
+    """A reader whose system is dark: the page opens dark; the light figures are never fetched."""
+    visit = Visit(browser, base_url, page_url("activation", lang), "dark")
+    try:
+        assert visit.page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        looks_right(visit, "dark", lang)
+        fetched = [u for u in visit.requested if ".light.svg" in u]
+        assert fetched == [], f"the hidden light figures were downloaded: {fetched}"
+        assert any(".dark.svg" in u for u in visit.requested)
     finally:
         visit.close()
 

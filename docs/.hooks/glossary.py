@@ -54,8 +54,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         raise RuntimeError(f"docs/{page.file.src_uri}: needs the line {MARKER} exactly once")
     lang = _lang(config)
     rows, unused = [HEADER[lang], ("---",) * 3], []
+    sections = [s for name in _pages(config) for s in _sections(config, name, lang)]
     for term in terms(config.docs_dir):
-        link = where_explained(term, lang, config)
+        link = where_explained(term, lang, config, sections)
         unused += [] if link else [term.word(lang)]
         mine, other = (term.zh, term.en) if lang == "zh" else (term.en, term.zh)
         rows.append((mine, other, link))
@@ -78,9 +79,9 @@ def terms(docs_dir: str) -> tuple[Term, ...]:
 
 
 # A Markdown link to the first section that names the term in its heading, or else its text.
-def where_explained(term: Term, lang: str, config: MkDocsConfig) -> str | None:
+def where_explained(term: Term, lang: str, config: MkDocsConfig, sections: list) -> str | None:
+    """`sections`: (page, title, anchor, text) of every page in the language, in nav order."""
     pattern = _pattern(term.word(lang), lang)
-    sections = [s for name in _pages(config) for s in _sections(config, name, lang)]
     if term.see:
         page, _, anchor = term.see.partition("#")
         page = localized(page, lang)
