@@ -1,12 +1,16 @@
-"""`mkdocs serve`: a snippet edit rebuilds the site; the open page reloads with the new output."""
+"""`mkdocs serve --dirty`: a snippet edit rebuilds the pages that show it, and only those; the
+open page reloads with the new output, and the search index still holds every page."""
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from bench import copy_project
@@ -33,35 +37,47 @@ def wait_for(url: str, seconds: float) -> str:
 
 @pytest.fixture
 def served(tmp_path, build_cache):
-    """A copy of the project served by `mkdocs serve`, on the benchmark's warm cache."""
+    """A copy of the project served by `mkdocs serve --dirty -v`, on the benchmark's warm cache."""
     project = copy_project(tmp_path / "project")
     cache = shutil.copytree(build_cache, tmp_path / "cache")
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NOTES_CACHE_DIR": str(cache)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    env["PYTHONUNBUFFERED"] = "1"  # the log is read while the server runs
+    log = tmp_path / "serve.log"
+    with open(log, "w", encoding="utf-8") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-v"]
+            + ["--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        yield project, f"http://127.0.0.1:{port}/"
+        yield project, f"http://127.0.0.1:{port}/", log
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
+def locations(index: str) -> list[str]:
+    return [entry["location"] for entry in json.loads(index)["docs"]]
+
+
 def test_editing_a_snippet_reloads_the_page(served, browser):
-    project, url = served
+    project, url, log = served
     html = wait_for(url + "activation/", 120)
     assert "livereload" in html, "mkdocs serve injected no live-reload script"
+    before = wait_for(url + "search/search_index.json", 5)
+    site = Path(re.search(r"Config value 'site_dir' = '([^']+)'", log.read_text("utf-8"))[1])
+    written = {p: p.stat().st_mtime_ns for p in site.rglob("index.html")}
     page = browser.new_page()
     try:
         page.goto(url + "activation/", wait_until="load")
         module = project / "snippets" / "activation.py"
         text = module.read_text(encoding="utf-8")
         end = text.index("# --8<-- [end:step_function]")
+        built = len(log.read_text(encoding="utf-8"))
         started = time.monotonic()
         module.write_text(text[:end] + EDIT + text[end:], encoding="utf-8")
         page.wait_for_function(
@@ -69,6 +85,17 @@ def test_editing_a_snippet_reloads_the_page(served, browser):
         )
         seconds = time.monotonic() - started
         print(f"edit to reloaded page: {seconds:.1f} s")
-        assert seconds < 30
     finally:
         page.close()
+    rebuild = log.read_text(encoding="utf-8")[built:]
+    assert "WARNING" not in rebuild and "Error" not in rebuild, rebuild
+    rebuilt = sorted(
+        str(p.relative_to(site)) for p in written if p.stat().st_mtime_ns != written[p]
+    )
+    assert rebuilt == ["activation/index.html", "en/activation/index.html"]
+    assert rebuild.count("Running snippets/") == 1
+    after = wait_for(url + "search/search_index.json", 5)
+    assert sorted(locations(after)) == sorted(locations(before))  # every section, once
+    assert len(set(locations(before))) == len(locations(before))
+    assert "edited while serving" in after and "edited while serving" not in before
+    assert seconds < 30

@@ -91,8 +91,9 @@ def test_pages_show_both_figure_variants(site, lang):
 
 def test_search_index_holds_both_languages(site):
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    locations = {doc["location"] for doc in index["docs"]}
-    assert {"activation/", "en/activation/", "autograd/", "en/autograd/"} <= locations
+    listed = [doc["location"] for doc in index["docs"]]
+    assert len(set(listed)) == len(listed), "a section is listed twice"
+    assert {"activation/", "en/activation/", "autograd/", "en/autograd/"} <= set(listed)
     assert index["config"]["pipeline"] == ["stopWordFilter"]
     assert r"\u200b" in index["config"]["separator"]  # a regex escape, read by lunr in JS
     zh_text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("activation/"))

@@ -1,0 +1,80 @@
+"""The edit loop of `mkdocs serve --dirty`: editing a snippet rebuilds only the pages that show it.
+
+MkDocs's dirty builds skip every page whose source is older than the HTML it last wrote, so a
+page would never see its snippet change. Here a page also counts as modified when a snippet
+module it includes (`--8<-- "module.py:section"`) is newer than that HTML. Builds that are
+not dirty never ask. MkDocs's warning that a dirty build is being made becomes a notice, so
+that `strict: true` does not abort the edit loop; every other warning still does.
+
+The search index of a dirty build is the previous one with the rebuilt pages' entries swapped
+(Material does that), but mkdocs-static-i18n stacks the index of each language's build, so
+every page would be listed twice. The index keeps each page's latest entries, once.
+
+`mkdocs serve` imports torch at startup: a warm build runs no snippet, so the first edit would
+otherwise pay for the import.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import re
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from runner import snippet_dir
+
+INCLUDED = re.compile(r'--8<-- "(\w+\.py):\w+"')
+
+
+class DirtyNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and "A 'dirty' build" in record.getMessage():
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+BUILD_LOG = logging.getLogger("mkdocs.commands.build")
+if not any(type(f).__name__ == "DirtyNotice" for f in BUILD_LOG.filters):  # once per process
+    BUILD_LOG.addFilter(DirtyNotice())
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    if command == "serve":
+        importlib.import_module("torch")
+
+
+@event_priority(-200)  # after i18n, which makes each language's files anew
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    base = snippet_dir(config)
+    for file in files.documentation_pages():
+        built = Path(file.abs_dest_path)
+        if not file.src_uri.endswith(".md") or not built.exists():
+            continue
+        text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        modules = {base / name for name in INCLUDED.findall(text)}
+        if any(m.exists() and m.stat().st_mtime > built.stat().st_mtime for m in modules):
+            file.is_modified = lambda: True
+    return files
+
+
+@event_priority(-200)  # after i18n has written the index of all languages
+def on_post_build(config: MkDocsConfig) -> None:
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.exists():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    runs = []  # (page, its entries) for each run of entries of one page
+    for entry in index["docs"]:
+        page = entry["location"].split("#")[0]
+        if runs and runs[-1][0] == page:
+            runs[-1][1].append(entry)
+        else:
+            runs.append((page, [entry]))
+    latest = dict(runs)  # a page listed again: its later entries win
+    if len(latest) < len(runs):
+        index["docs"] = [entry for entries in latest.values() for entry in entries]
+        path.write_text(json.dumps(index, separators=(",", ":")), "utf-8")  # as Material writes it
