@@ -57,17 +57,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if not page.src_uri.endswith(".md") or not module.exists():
             continue
         source = Path(page.abs_src_path).read_text(encoding="utf-8")
-        inputs = (module.read_text(encoding="utf-8"), source, lang, config.site_url or "/")
+        where, url = f"docs/{page.src_uri}", config.site_url or "/"
+        inputs = (where, module.read_text(encoding="utf-8"), source, lang, url)
         if inputs not in _MADE:  # `mkdocs serve` keeps them from one build to the next
-            where = f"docs/{page.src_uri}"
-            _MADE[inputs] = (script(module), to_notebook(source, module, lang, inputs[3], where))
+            _MADE[inputs] = (script(module), to_notebook(source, module, lang, url, where))
         made = _MADE[inputs]
         files.append(File.generated(config, f"downloads/{name}.py", content=made[0]))
         files.append(File.generated(config, _notebook_uri(name, lang), content=made[1]))
     return files
 
 
-_MADE: dict[tuple[str, str, str, str], tuple[str, str]] = {}  # (module, page, lang, url): files
+# (page, module text, page text, lang, site url): (script, notebook)
+_MADE: dict[tuple[str, str, str, str, str], tuple[str, str]] = {}
 
 
 # Put the download buttons under the page title.

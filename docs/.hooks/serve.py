@@ -3,7 +3,7 @@
 MkDocs's dirty builds skip every page whose source is older than the HTML it last wrote, so a
 page would never see its snippet change. Here a page also counts as modified when a snippet
 module it includes (`--8<-- "module.py:section"`) is newer than that HTML. Builds that are
-not dirty never ask. MkDocs's warning that a dirty build is being made becomes a notice, so
+not dirty do none of this. MkDocs's warning that a dirty build is being made becomes a notice, so
 that `strict: true` does not abort the edit loop; every other warning still does.
 
 The search index of a dirty build is the previous one with the rebuilt pages' entries swapped
@@ -19,15 +19,15 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
+from outputs import INCLUDE
 from runner import snippet_dir
 
-INCLUDED = re.compile(r'--8<-- "(\w+\.py):\w+"')
+DIRTY = False  # `mkdocs serve --dirty` (or `build --dirty`), from on_startup
 
 
 class DirtyNotice(logging.Filter):
@@ -43,20 +43,25 @@ if not any(type(f).__name__ == "DirtyNotice" for f in BUILD_LOG.filters):  # onc
 
 
 def on_startup(command: str, dirty: bool) -> None:
+    global DIRTY
+    DIRTY = dirty
     if command == "serve":
         importlib.import_module("torch")
 
 
 @event_priority(-200)  # after i18n, which makes each language's files anew
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    if not DIRTY:
+        return files
     base = snippet_dir(config)
     for file in files.documentation_pages():
         built = Path(file.abs_dest_path)
         if not file.src_uri.endswith(".md") or not built.exists():
             continue
         text = Path(file.abs_src_path).read_text(encoding="utf-8")
-        modules = {base / name for name in INCLUDED.findall(text)}
-        if any(m.exists() and m.stat().st_mtime > built.stat().st_mtime for m in modules):
+        modules = {base / match["module"] for match in INCLUDE.finditer(text)}
+        built_at = built.stat().st_mtime
+        if any(m.exists() and m.stat().st_mtime > built_at for m in modules):
             file.is_modified = lambda: True
     return files
 
@@ -64,7 +69,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 @event_priority(-200)  # after i18n has written the index of all languages
 def on_post_build(config: MkDocsConfig) -> None:
     path = Path(config.site_dir) / "search" / "search_index.json"
-    if not path.exists():
+    if not DIRTY or not path.exists():
         return
     index = json.loads(path.read_text(encoding="utf-8"))
     runs = []  # (page, its entries) for each run of entries of one page
