@@ -6,12 +6,12 @@ skipped locally; with CI=true they fail instead, so CI never skips them.
 
 import os
 from pathlib import Path
-from urllib.parse import urlparse
 
 import axe_playwright_python
 import pytest
 from bench import LIMIT, transferred
 from conftest import ROOT, SNIPPETS, page_source, page_url, pages
+from visit import Visit
 
 SHOTS = ROOT / ".screenshots"
 AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
@@ -21,47 +21,11 @@ DISPLAYED = "[...document.images].filter(i => getComputedStyle(i).display !== 'n
 pytestmark = pytest.mark.browser
 
 
-class Visit:
-    """A page load with everything it logged and asked for."""
-
-    def __init__(self, browser, base_url, path, scheme="light"):
-        self.context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, color_scheme=scheme
-        )
-        self.page = self.context.new_page()
-        self.errors, self.foreign, self.failed, self.requested = [], [], [], []
-        self.responses = []
-        host = urlparse(base_url).netloc
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
-        self.page.on("request", lambda r: self.requested.append(r.url))
-        self.page.on("response", self.responded)
-
-        def route(route):
-            if urlparse(route.request.url).netloc in (host, ""):
-                route.continue_()
-            else:
-                self.foreign.append(route.request.url)
-                route.abort()
-
-        self.page.route("**/*", route)
-        self.page.goto(base_url + path, wait_until="load")
-
-    def responded(self, response):
-        self.responses.append(response)
-        if response.status >= 400:
-            self.failed.append(response.url)
-
-    def close(self):
-        self.context.close()
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", pages())
-def test_page_renders_cleanly(browser, base_url, name, lang):
+def test_page_renders_cleanly(tab, base_url, name, lang):
     """A first view in the light scheme, then the reader's toggle to dark; both checked alike."""
-    visit = Visit(browser, base_url, page_url(name, lang), "light")
+    visit = Visit(tab, base_url, page_url(name, lang), "light")
     page = visit.page
     try:
         assert visit.foreign == [], f"requests to other hosts: {visit.foreign}"
@@ -112,9 +76,9 @@ def looks_right(visit, scheme, lang):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_dark_first_view_shows_and_fetches_only_dark_figures(browser, base_url, lang):
+def test_a_dark_first_view_shows_and_fetches_only_dark_figures(tab, base_url, lang):
     """A reader whose system is dark: the page opens dark; the light figures are never fetched."""
-    visit = Visit(browser, base_url, page_url("activation", lang), "dark")
+    visit = Visit(tab, base_url, page_url("activation", lang), "dark")
     try:
         assert visit.page.evaluate("document.body.dataset.mdColorScheme") == "slate"
         looks_right(visit, "dark", lang)
@@ -157,9 +121,9 @@ def accessibility_violations(page, scheme, lang) -> list[str]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_bad_code_colour_is_found_by_sample(browser, base_url, scheme):
+def test_a_bad_code_colour_is_found_by_sample(tab, base_url, scheme):
     """The sample of code tokens still catches one token colour made unreadable."""
-    visit = Visit(browser, base_url, page_url("rnn", "zh"), scheme)
+    visit = Visit(tab, base_url, page_url("rnn", "zh"), scheme)
     try:
         grey = {"light": "#e8e8e8", "dark": "#303030"}[scheme]
         visit.page.add_style_tag(content=f".highlight .mi {{ color: {grey} !important }}")
@@ -209,9 +173,9 @@ def download_everything(page, name, lang):
     ("name", "lang", "other"),
     [("index", "en", "zh"), ("rnn", "zh", "en"), ("autograd", "en", "zh")],
 )
-def test_language_selector_lands_on_the_same_page(browser, base_url, name, lang, other):
+def test_language_selector_lands_on_the_same_page(tab, base_url, name, lang, other):
     """Clicked here on a few pages; tests/test_site.py checks every page's selector links."""
-    visit = Visit(browser, base_url, page_url(name, lang))
+    visit = Visit(tab, base_url, page_url(name, lang))
     page = visit.page
     try:
         page.wait_for_load_state("networkidle")  # leaving sooner aborts the search's requests
@@ -229,8 +193,8 @@ def test_language_selector_lands_on_the_same_page(browser, base_url, name, lang,
     ("lang", "word", "expected"),
     [("zh", "激活", "激活函数"), ("en", "saturation", "Saturation and vanishing gradients")],
 )
-def test_search_finds_pages_in_their_language(browser, base_url, lang, word, expected):
-    visit = Visit(browser, base_url, page_url("index", lang))
+def test_search_finds_pages_in_their_language(tab, base_url, lang, word, expected):
+    visit = Visit(tab, base_url, page_url("index", lang))
     page = visit.page
     try:
         page.wait_for_load_state("networkidle")  # the search worker has its index
@@ -248,8 +212,8 @@ def test_search_finds_pages_in_their_language(browser, base_url, lang, word, exp
         visit.close()
 
 
-def test_print_shows_light_figures_and_no_chrome(browser, base_url):
-    visit = Visit(browser, base_url, page_url("activation", "zh"), scheme="dark")
+def test_print_shows_light_figures_and_no_chrome(tab, base_url):
+    visit = Visit(tab, base_url, page_url("activation", "zh"), scheme="dark")
     page = visit.page
     try:
         page.emulate_media(media="print")
@@ -263,8 +227,8 @@ def test_print_shows_light_figures_and_no_chrome(browser, base_url):
         visit.close()
 
 
-def test_404_page_speaks_both_languages(browser, base_url):
-    visit = Visit(browser, base_url, "404.html")
+def test_404_page_speaks_both_languages(tab, base_url):
+    visit = Visit(tab, base_url, "404.html")
     page = visit.page
     try:
         assert visit.errors == [] and visit.failed == [] and visit.foreign == []

@@ -4,8 +4,9 @@ language; results are cached by content; the baseline runs nothing; pages stay l
 import re
 
 import pytest
-from bench import LIMIT, build, copy_project, table, weigh
+from bench import LIMIT, build, copy_project, table, transferred, weigh
 from conftest import SNIPPETS
+from visit import Visit
 
 MODULES = sorted(p.name for p in SNIPPETS.glob("*.py"))
 RAN = re.compile(r"Running snippets/(\w+\.py)")
@@ -44,12 +45,19 @@ def test_baseline_runs_no_code(bench_run):
     assert 'class="output' not in html
 
 
-def test_benchmark_weighs_first_views(browser, base_url, site):
-    """The benchmark's page weights (tests/test_browser.py checks every page against LIMIT)."""
+def test_benchmark_weighs_first_views(browser, tab, base_url, site):
+    """The benchmark's page weights, a fresh browser context per page; the browser tests' one
+    tab, its cache off, downloads the same on each visit (they check every page against LIMIT)."""
     weights = weigh(browser, base_url, site, ["", "autograd/"])
     assert list(weights) == ["/", "autograd/"]
     for raw, sent in weights.values():
         assert 0 < sent < raw and sent <= LIMIT  # gzip shrinks what it is given
+    for path in ("", "autograd/", ""):  # the second visit of a page is a first view too
+        visit = Visit(tab, base_url, path)
+        visit.page.wait_for_load_state("networkidle")
+        shared = sum(transferred(r.headers, r.body()) for r in visit.responses)
+        visit.close()
+        assert shared == weights[path or "/"][1], path
 
 
 def test_benchmark_table_reports_every_measure(bench_run):

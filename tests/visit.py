@@ -1,0 +1,49 @@
+"""A first view of a page in the browser tests' shared tab (conftest.py: `tab`)."""
+
+from urllib.parse import urlparse
+
+
+class Visit:
+    """A first view of a page in the shared tab, with everything it logged and asked for."""
+
+    def __init__(self, tab, base_url, path, scheme="light"):
+        self.page, devtools = tab
+        self.errors, self.foreign, self.failed, self.requested = [], [], [], []
+        self.responses = []
+        host = urlparse(base_url).netloc
+        # what an earlier visit stored (Material keeps the chosen palette) is forgotten
+        origin = base_url.rstrip("/")
+        devtools.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        self.page.emulate_media(media="screen", color_scheme=scheme)
+
+        def route(route):
+            if urlparse(route.request.url).netloc in (host, ""):
+                route.continue_()
+            else:
+                self.foreign.append(route.request.url)
+                route.abort()
+
+        self.listeners = {
+            "console": lambda m: m.type == "error" and self.errors.append(m.text),
+            "pageerror": lambda e: self.errors.append(str(e)),
+            "requestfailed": lambda r: self.failed.append(r.url),
+            "request": lambda r: self.requested.append(r.url),
+            "response": self.responded,
+        }
+        for event, listener in self.listeners.items():
+            self.page.on(event, listener)
+        self.route = route
+        self.page.route("**/*", route)
+        self.page.goto(base_url + path, wait_until="load")
+
+    def responded(self, response):
+        self.responses.append(response)
+        if response.status >= 400:
+            self.failed.append(response.url)
+
+    def close(self):
+        """Stop listening, and leave the page (its requests still running are not its faults)."""
+        self.page.unroute("**/*", self.route)
+        for event, listener in self.listeners.items():
+            self.page.remove_listener(event, listener)
+        self.page.goto("about:blank")
