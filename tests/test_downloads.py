@@ -78,9 +78,8 @@ def test_notebooks_hold_the_page_in_cells(site, run, name):
 
 
 @pytest.mark.parametrize("name", MODULE_PAGES)
-def test_notebook_runs_and_draws_its_figures(site, tmp_path, monkeypatch, name):
+def test_notebook_runs_and_draws_its_figures(site, tmp_path, name):
     """The zh notebook; the en one holds the same code cells (test above)."""
-    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel draws inline, as for a reader
     notebook = nbformat.read(site / "downloads" / notebook_name(name, "zh"), as_version=4)
     notebook.cells = [c for c in notebook.cells if not c.source.startswith("%pip install")]
     path = tmp_path / f"{name}.ipynb"

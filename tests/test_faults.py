@@ -10,6 +10,7 @@ import pytest
 from bench import build, copy_project
 from conftest import DOCS
 from nbclient.exceptions import CellExecutionError
+from notebook_runs import code_cells, executed
 
 sys.path.insert(0, str(DOCS / ".hooks"))
 import figures  # noqa: E402
@@ -149,6 +150,16 @@ def test_a_notebook_cell_that_raises_untagged_fails(tmp_path):
     # nbclient, as the build runs it, stops at the untagged cell and shows it
     with pytest.raises(CellExecutionError, match=r"(?s)1 / 0.*ZeroDivisionError"):
         test_executes_and_only_tagged_cells_raise(tmp_path / "y.ipynb")
+
+
+def test_a_notebook_that_leans_on_an_earlier_one_fails(tmp_path):
+    """The test kernel serves every notebook, but each starts with no names defined."""
+    for name, code in (("first", "x = 1"), ("second", "print(x)")):
+        cells = [nbformat.v4.new_code_cell(code)]
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), tmp_path / f"{name}.ipynb")
+    assert code_cells(executed(tmp_path / "first.ipynb"))[0].outputs == []
+    with pytest.raises(CellExecutionError, match=r"(?s)print\(x\).*name 'x' is not defined"):
+        executed(tmp_path / "second.ipynb")
 
 
 def test_a_section_no_page_shows_fails(monkeypatch, tmp_path):
