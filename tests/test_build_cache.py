@@ -3,9 +3,11 @@ language; results are cached by content; the baseline runs nothing; pages stay l
 
 import re
 
+import nbformat
 import pytest
 from bench import LIMIT, build, copy_project, table, transferred, weigh
-from conftest import SNIPPETS
+from conftest import DOCS, SNIPPETS
+from notebook_runs import code_cells
 from visit import Visit
 
 MODULES = sorted(p.name for p in SNIPPETS.glob("*.py"))
@@ -20,6 +22,11 @@ def test_cold_build_runs_every_module_exactly_once(bench_run):
     _, logs, _ = bench_run
     assert sorted(RAN.findall(logs["cold"])) == MODULES
     assert logs["cold"].count("Cache miss, writing") == 2  # the notebook, in two languages
+    # its code is executed once: the second language takes the first one's outputs
+    cells = code_cells(nbformat.read(DOCS / "autograd.ipynb", as_version=4))
+    reused = f"Reusing the outputs of {len(cells)} code cells executed in this build"
+    assert logs["cold"].count(reused) == 1
+    assert logs["cold"].count("Kernel is running over TCP") == 1  # one kernel started
 
 
 def test_warm_build_runs_nothing_and_writes_the_same_site(bench_run):

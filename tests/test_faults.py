@@ -176,8 +176,8 @@ def test_build_stops_a_hanging_snippet_and_names_it(project):
     text = path.read_text(encoding="utf-8")
     marker = text.index("\n", text.index("# --8<-- [start:")) + 1
     path.write_text(text[:marker] + "while True:\n    pass\n" + text[marker:], encoding="utf-8")
-    log = planted_build(project, NOTES_SNIPPET_TIMEOUT="5")
-    assert re.search(r"snippets/rnn\.py:\d+: section '\w+' ran longer than 5 s", log)
+    log = planted_build(project, NOTES_SNIPPET_TIMEOUT="3")
+    assert re.search(r"snippets/rnn\.py:\d+: section '\w+' ran longer than 3 s", log)
     assert "included by docs/rnn.md, docs/rnn.en.md" in log
 
 

@@ -10,6 +10,9 @@ repeated ids that its table of contents does not even match. Every notebook page
 the slugs of the English notebook's headings, so both languages share anchors, as Markdown
 pages do with `{ #anchor }`, and MkDocs validates links to them.
 
+Both languages of a notebook hold the same code cells (a test checks it), so the build executes
+that code once: the second language takes the first one's outputs (`_OnceExecuted`).
+
 Executed notebooks are cached by mkdocs-jupyter, in the project's cache folder under a key of
 the pinned versions (its own key covers only the notebook and its options). It evicts every
 entry its pass did not use, i.e. the other language's: both passes share one set of used entries.
@@ -17,18 +20,22 @@ entry its pass did not use, i.e. the other language's: both passes share one set
 
 from __future__ import annotations
 
+import copy
+import json
+import logging
 import re
 from pathlib import Path
 from types import SimpleNamespace
 
 import cache
 import mkdocs_jupyter.nbconvert2 as nbconvert2
+import nbconvert.preprocessors
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs_jupyter.plugin import NotebookFile, _compute_cache_key, _get_cache_path
-from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
 from sources import english_slugs
 
 # nbconvert's template loads MathJax and Mermaid from CDNs; the site renders maths with KaTeX.
@@ -55,6 +62,32 @@ class _CoalescedSubCell(nbconvert2.SubCell):
 
 
 nbconvert2.SubCell = _CoalescedSubCell
+
+log = logging.getLogger("mkdocs.hooks.notebooks")
+_EXECUTED: dict[str, tuple] = {}  # code cells (source, metadata) → what executing them gave
+
+
+class _OnceExecuted(ExecutePreprocessor):
+    """Execute a notebook's code once per build process, whatever the language of its prose."""
+
+    def preprocess(self, nb, resources=None, km=None):
+        cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+        code = json.dumps([(c.source, c.metadata) for c in cells], sort_keys=True)
+        if code not in _EXECUTED:
+            nb, resources = super().preprocess(nb, resources, km)
+            runs = [(c.outputs, c.execution_count) for c in cells]
+            _EXECUTED[code] = copy.deepcopy((runs, nb.metadata.get("language_info")))
+            return nb, resources
+        log.info(f"Reusing the outputs of {len(cells)} code cells executed in this build")
+        runs, language = copy.deepcopy(_EXECUTED[code])
+        for cell, (outputs, count) in zip(cells, runs, strict=True):
+            cell.outputs, cell.execution_count = outputs, count
+        nb.metadata["language_info"] = language
+        return nb, resources
+
+
+# nbconvert's exporters find their preprocessors by this name (config applies to subclasses).
+nbconvert.preprocessors.ExecutePreprocessor = _OnceExecuted
 
 
 # Cache executed notebooks per pinned versions; the baseline does not execute them.
