@@ -38,8 +38,9 @@ def pytest_collection_modifyitems(items):
     """Order the tests for two workers (pytest-xdist, `--dist loadgroup`), which take them in turn.
 
     A page's fences stay together on one worker, in order. One worker starts with the cold
-    build every site test reads, while the other runs what needs no site. Then the rest of the
-    benchmark's builds start, with long tests (builds of their own, marked `long`) beside them.
+    build every site test reads, while the other runs what needs no site (the second clean build
+    too). Then the rest of the benchmark's builds start, with long tests (builds of their own,
+    marked `long`) beside them.
     """
     for item in items:
         if item.path.suffix == ".md":

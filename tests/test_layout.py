@@ -1,5 +1,6 @@
 """The project's layout rules: page = snippet module = test module, every section shown once."""
 
+import os
 import re
 import subprocess
 import sys
@@ -103,6 +104,20 @@ def test_pytest_collects_every_included_fence(name, lang):
 @pytest.mark.parametrize("module", MODULES)
 def test_snippet_modules_are_deterministic(run, module):
     assert run_module(SNIPPETS / f"{module}.py").outputs == run(module).outputs
+
+
+@pytest.mark.parametrize("first", ["", "import torch; torch.set_num_threads(2); "])
+def test_snippets_run_on_one_thread_whatever_the_environment(tmp_path, first):
+    """Float sums add up in one order on every machine (docs/.hooks/runner.py), even when
+    torch was loaded before the runner."""
+    module = tmp_path / "threads.py"
+    body = "import torch\nprint(torch.get_num_threads(), end='')\n"
+    module.write_text(f"# --8<-- [start:a]\n{body}# --8<-- [end:a]\n", encoding="utf-8")
+    run = f"runner.run_module(pathlib.Path({str(module)!r})).outputs['a']"
+    code = f"{first}import pathlib, runner; print({run}, end='')"
+    env = {**os.environ, "OMP_NUM_THREADS": "2", "PYTHONPATH": str(DOCS / ".hooks")}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.stdout == "1", result.stderr
 
 
 @pytest.mark.parametrize("module", MODULES)
