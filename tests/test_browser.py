@@ -9,7 +9,7 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from bench import LIMIT, transferred
+from bench import LIMIT
 from conftest import ROOT, SNIPPETS, page_source, page_url, pages
 from visit import Visit
 
@@ -42,7 +42,7 @@ def test_page_renders_cleanly(tab, base_url, name, lang):
             )
             assert unrendered == 0
         page.wait_for_load_state("networkidle")  # the search index comes after the load
-        weight = sum(transferred(r.headers, r.body()) for r in visit.responses)
+        weight = visit.weight()
         assert weight <= LIMIT, f"the first view downloads {weight:,} bytes (limit {LIMIT:,})"
         for scheme in ("light", "dark"):
             if scheme == "dark":

@@ -2,6 +2,8 @@
 
 from urllib.parse import urlparse
 
+from bench import transferred
+
 
 class Visit:
     """A first view of a page in the shared tab, with everything it logged and asked for."""
@@ -40,6 +42,10 @@ class Visit:
         self.responses.append(response)
         if response.status >= 400:
             self.failed.append(response.url)
+
+    def weight(self) -> int:
+        """Bytes of every response so far, as a gzip-serving host would send them."""
+        return sum(transferred(r.headers, r.body()) for r in self.responses)
 
     def close(self):
         """Stop listening, and leave the page (its requests still running are not its faults)."""
