@@ -8,9 +8,10 @@ folder, with its own cache folder:
 - cold: empty cache; warm: the same again with the cache kept;
 - baseline: NOTES_BASELINE=1, i.e. no code, figures or notebooks executed (plain Material);
 - edit: a copy of the project with one snippet section changed, built on the warm cache.
-Page weight is what Chromium downloads on the first view of each page, from its network log:
-as the local server sends it (no compression) and as a gzip-serving host such as GitHub Pages
-would (text types gzipped at level 6).
+Page weight is what Chromium downloads on the first view of each page (`first_view`: the page,
+its scripts and styles, the search index and lunr, the fonts its text is laid out in), from
+its network log: as the local server sends it (no compression) and as a gzip-serving host such
+as GitHub Pages would (text types gzipped at level 6).
 """
 
 from __future__ import annotations
@@ -128,13 +129,36 @@ def weigh(browser, base_url: str, site: Path, paths=None) -> dict[str, tuple[int
         page = context.new_page()
         bodies = []
         page.on("response", lambda r, bodies=bodies: bodies.append((r.headers, r.body())))
-        page.goto(base_url + path, wait_until="networkidle")
+        first_view(page, base_url + path)
         weights[path or "/"] = (
             sum(len(body) for _, body in bodies),
             sum(transferred(headers, body) for headers, body in bodies),
         )
         context.close()
     return weights
+
+
+# Material's search is ready once its worker has the index and the lunr scripts it asked for:
+# the results line then reads the placeholder ("Type to start searching").
+SEARCH_READY = """() => {
+    const {translations} = JSON.parse(document.getElementById("__config").textContent)
+    const meta = document.querySelector(".md-search-result__meta")
+    return meta.textContent.trim() === translations["search.result.placeholder"]
+}"""
+
+
+def first_view(page, url: str) -> None:
+    """Open `url` and wait for all a first view downloads: waits that name what they wait for.
+
+    The search worker fetches its lunr scripts after the load event, and its requests reach
+    this process on a channel of their own; a wait for 500 ms of quiet alone could end before
+    them under load, and the view then weighed less. KaTeX's fonts come once its maths is laid
+    out. The quiet wait last lets the last responses' events arrive.
+    """
+    page.goto(url, wait_until="load")
+    page.wait_for_function(SEARCH_READY, polling=50)
+    page.evaluate("() => { document.body.offsetHeight; return document.fonts.ready.then(() => 0) }")
+    page.wait_for_load_state("networkidle")
 
 
 def transferred(headers: dict, body: bytes) -> int:

@@ -61,7 +61,6 @@ def test_benchmark_weighs_first_views(browser, tab, base_url, site):
         assert 0 < sent < raw and sent <= LIMIT  # gzip shrinks what it is given
     for path in ("autograd/", "autograd/"):  # the second visit of a page is a first view too
         visit = Visit(tab, base_url, path)
-        visit.page.wait_for_load_state("networkidle")
         shared = visit.weight()
         visit.close()
         assert shared == weights[path][1], path

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlparse
 
-from bench import transferred
+from bench import first_view, transferred
 
 
 class Visit:
@@ -36,7 +36,7 @@ class Visit:
             self.page.on(event, listener)
         self.route = route
         self.page.route("**/*", route)
-        self.page.goto(base_url + path, wait_until="load")
+        first_view(self.page, base_url + path)
 
     def responded(self, response):
         self.responses.append(response)
