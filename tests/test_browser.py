@@ -212,19 +212,29 @@ def test_language_selector_lands_on_the_same_page(tab, base_url, name, lang, oth
     [("zh", "激活", "激活函数"), ("en", "saturation", "Saturation and vanishing gradients")],
 )
 def test_search_finds_pages_in_their_language(tab, base_url, lang, word, expected):
-    visit = Visit(tab, base_url, page_url("index", lang))
+    visit = Visit(tab, base_url, page_url("activation", lang))
     page = visit.page
     try:
-        page.locator("input.md-search__input").click()
-        page.keyboard.type(word)
-        page.keyboard.press("End")
-        page.wait_for_selector(".md-search-result__item", timeout=10000)
-        # jieba's segmentation shows up as zero-width spaces in Chinese results
-        titles = [
-            t.replace("\u200b", "")
-            for t in page.locator(".md-search-result__item").all_inner_texts()
-        ]
-        assert any(expected in t for t in titles), titles
+        for query, title in ((word, expected), ("ReLU", None)):  # ReLU: in either language
+            search = page.locator("input.md-search__input")
+            search.click()
+            search.fill("")
+            page.keyboard.type(query)
+            page.keyboard.press("End")
+            page.wait_for_selector(".md-search-result__item", timeout=10000)
+            results = page.locator(".md-search-result__item")
+            # jieba's segmentation shows up as zero-width spaces in Chinese results
+            titles = [t.replace("\u200b", "") for t in results.all_inner_texts()]
+            assert title is None or any(title in t for t in titles), titles
+            links = page.evaluate(
+                "[...document.querySelectorAll('.md-search-result__item > a')].map(a => a.href)"
+            )
+            home = base_url + page_url("index", lang)
+            other = base_url + page_url("index", "en" if lang == "zh" else "zh")
+            assert links and all(link.startswith(home) for link in links), links
+            if lang == "zh":  # the zh home holds the en one
+                assert not any(link.startswith(other) for link in links), links
+            page.keyboard.press("Escape")
     finally:
         visit.close()
 

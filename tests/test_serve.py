@@ -1,5 +1,5 @@
 """`mkdocs serve --dirty`: a snippet edit rebuilds the pages that show it, and only those; the
-open page reloads with the new output, and the search index still holds every page."""
+open page reloads with the new output, and each language's search index still holds its pages."""
 
 import json
 import os
@@ -68,7 +68,8 @@ def test_editing_a_snippet_reloads_the_page(served, browser):
     project, url, log = served
     html = wait_for(url + "activation/", 120)
     assert "livereload" in html, "mkdocs serve injected no live-reload script"
-    before = wait_for(url + "search/search_index.json", 5)
+    indexes = ("search/search_index.json", "en/search/search_index.json")
+    before = [wait_for(url + index, 5) for index in indexes]
     site = Path(re.search(r"Config value 'site_dir' = '([^']+)'", log.read_text("utf-8"))[1])
     written = {p: p.stat().st_mtime_ns for p in site.rglob("index.html")}
     page = browser.new_page()
@@ -94,8 +95,9 @@ def test_editing_a_snippet_reloads_the_page(served, browser):
     )
     assert rebuilt == ["activation/index.html", "en/activation/index.html"]
     assert rebuild.count("Running snippets/") == 1
-    after = wait_for(url + "search/search_index.json", 5)
-    assert sorted(locations(after)) == sorted(locations(before))  # every section, once
-    assert len(set(locations(before))) == len(locations(before))
-    assert "edited while serving" in after and "edited while serving" not in before
+    for index, old in zip(indexes, before, strict=True):
+        new = wait_for(url + index, 5)
+        assert sorted(locations(new)) == sorted(locations(old)), index  # every section, once
+        assert len(set(locations(old))) == len(locations(old)), index
+        assert "edited while serving" in new and "edited while serving" not in old, index
     assert seconds < 30

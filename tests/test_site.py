@@ -92,15 +92,39 @@ def test_pages_show_both_figure_variants(site, lang):
         assert f"figures/activation/{name}.dark.svg#only-dark" in html
 
 
-def test_search_index_holds_both_languages(site):
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+def search_index(site, lang) -> dict:
+    root = site if lang == "zh" else site / lang
+    return json.loads((root / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_language_searches_its_own_pages(site, lang):
+    index = search_index(site, lang)
     listed = [doc["location"] for doc in index["docs"]]
     assert len(set(listed)) == len(listed), "a section is listed twice"
-    assert {"activation/", "en/activation/", "autograd/", "en/autograd/"} <= set(listed)
+    assert {"", "activation/", "autograd/", "glossary/"} <= set(listed)
+    assert not any(location.startswith("en/") for location in listed)
     assert index["config"]["pipeline"] == ["stopWordFilter"]
     assert r"\u200b" in index["config"]["separator"]  # a regex escape, read by lunr in JS
-    zh_text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("activation/"))
-    assert "\u200b" in zh_text, "Chinese text is not segmented: is jieba installed?"
+    text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("activation/"))
+    assert ("激活函数" in text.replace("\u200b", "")) == (lang == "zh")
+    assert ("activation function" in text) == (lang == "en")
+    if lang == "zh":
+        assert "\u200b" in text, "Chinese text is not segmented: is jieba installed?"
+
+
+@pytest.mark.parametrize("name", pages())
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_page_searches_the_index_of_its_language(site, name, lang):
+    """Material fetches search/search_index.json from its config's `base`, and its results
+    link from there; the palette a reader chose is kept for the whole site (`__md_scope`)."""
+    html = html_of(site, name, lang)
+    config = json.loads(re.search(r'<script id="__config" [^>]*>(.*?)</script>', html)[1])
+    page = f"https://example.org/{page_url(name, lang)}"
+    root = "https://example.org/" if lang == "zh" else f"https://example.org/{lang}/"
+    assert urljoin(page, config["base"] + "/") == root
+    scope = re.search(r'__md_scope=new URL\("([^"]*)",location\)', html)[1]
+    assert urljoin(page, scope + "/") == "https://example.org/"
 
 
 class Assets(HTMLParser):

@@ -6,9 +6,7 @@ module it includes (`--8<-- "module.py:section"`) is newer than that HTML. Build
 not dirty do none of this. MkDocs's warning that a dirty build is being made becomes a notice, so
 that `strict: true` does not abort the edit loop; every other warning still does.
 
-The search index of a dirty build is the previous one with the rebuilt pages' entries swapped
-(Material does that), but mkdocs-static-i18n stacks the index of each language's build, so
-every page would be listed twice. The index keeps each page's latest entries, once.
+The search index of a dirty build is put right in search.py.
 
 `mkdocs serve` imports torch at startup: a warm build runs no snippet, so the first edit would
 otherwise pay for the import.
@@ -17,7 +15,6 @@ otherwise pay for the import.
 from __future__ import annotations
 
 import importlib
-import json
 import logging
 from pathlib import Path
 
@@ -64,22 +61,3 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if any(m.exists() and m.stat().st_mtime > built_at for m in modules):
             file.is_modified = lambda: True
     return files
-
-
-@event_priority(-200)  # after i18n has written the index of all languages
-def on_post_build(config: MkDocsConfig) -> None:
-    path = Path(config.site_dir) / "search" / "search_index.json"
-    if not DIRTY or not path.exists():
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    runs = []  # (page, its entries) for each run of entries of one page
-    for entry in index["docs"]:
-        page = entry["location"].split("#")[0]
-        if runs and runs[-1][0] == page:
-            runs[-1][1].append(entry)
-        else:
-            runs.append((page, [entry]))
-    latest = dict(runs)  # a page listed again: its later entries win
-    if len(latest) < len(runs):
-        index["docs"] = [entry for entries in latest.values() for entry in entries]
-        path.write_text(json.dumps(index, separators=(",", ":")), "utf-8")  # as Material writes it
