@@ -10,6 +10,8 @@ The kernel draws inline (no MPLBACKEND from the test process), as for a reader.
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 from functools import cache
 from pathlib import Path
@@ -28,18 +30,30 @@ def kernel() -> KernelManager:
     return manager  # nbclient shuts it down when the tests end
 
 
-@cache
 def executed(path: Path) -> nbformat.NotebookNode:
+    """The notebook at `path` with its code cells run. Notebooks whose code cells are the same
+    (a page's zh and en notebooks) are run once, as the build does."""
     notebook = nbformat.read(path, as_version=4)
-    notebook.cells.insert(0, nbformat.v4.new_code_cell(FRESH))
+    cells = code_cells(notebook)
+    code = tuple((cell.source, json.dumps(cell.metadata, sort_keys=True)) for cell in cells)
+    for cell, (outputs, count) in zip(cells, copy.deepcopy(_run(code)), strict=True):
+        cell.outputs, cell.execution_count = outputs, count
+    return notebook
+
+
+@cache
+def _run(code: tuple[tuple[str, str], ...]) -> list:
+    """Outputs and execution count of each code cell (source, metadata as JSON), run in turn."""
+    cells = [nbformat.v4.new_code_cell(FRESH)]
+    cells += [nbformat.v4.new_code_cell(source, metadata=json.loads(meta)) for source, meta in code]
+    notebook = nbformat.v4.new_notebook(cells=cells)
     client = NotebookClient(notebook, km=kernel(), timeout=120, allow_errors=False)
     try:
         client.execute()
     finally:
-        del notebook.cells[0]
         if client.kc is not None:  # the kernel outlives this client; its channels do not
             client.kc.stop_channels()
-    return notebook
+    return [(cell.outputs, cell.execution_count) for cell in notebook.cells[1:]]
 
 
 def code_cells(notebook) -> list:
