@@ -105,7 +105,10 @@ def hover(html: str, all_terms: tuple[Term, ...], lang: str) -> str:
     candidates = sorted(
         (t for t in all_terms if len(t.word(lang)) > 1), key=lambda t: -len(t.word(lang))
     )
-    patterns = [(_pattern(t.word(lang), lang), t.other(lang)) for t in candidates]
+    # the word lowercased: a chunk without it cannot match, and `in` costs far less than a search
+    patterns = [
+        (_pattern(t.word(lang), lang), t.other(lang), t.word(lang).lower()) for t in candidates
+    ]
     used: set[str] = set()
     out, stack = [], []  # stack: (tag, skipped?) of the open elements
     for chunk in TAG.split(html):
@@ -131,9 +134,9 @@ def page_title(config: MkDocsConfig, page: str) -> str:
 
 
 def _wrap(text: str, patterns, used: set[str]) -> str:
-    best = None
-    for pattern, title in patterns:
-        if title in used:
+    best, lowered = None, text.lower()
+    for pattern, title, word in patterns:
+        if title in used or word not in lowered:
             continue
         match = pattern.search(text)
         if match and (best is None or match.start() < best[0].start()):
