@@ -17,6 +17,7 @@ import figures  # noqa: E402
 import runner  # noqa: E402
 import test_layout as layout  # noqa: E402
 import test_notebooks as notebooks  # noqa: E402 (a module: its tests are not collected here)
+import test_site as site_tests  # noqa: E402
 from test_layout import untranslated  # noqa: E402
 from test_parity import differences  # noqa: E402
 
@@ -117,6 +118,22 @@ def test_build_fails_on_a_broken_anchor_in_either_language(project):
     )
     log = planted_build(project)
     assert "cnn.en.md" in log and "no-such-anchor" in log
+
+
+def test_a_figure_colour_the_style_does_not_set_is_found():
+    """A colour chosen by hand for each scheme is not in the recolouring: the comparison of
+    tests/test_site.py sees the dark figure come out in the light colour."""
+
+    def figure_hand_coloured():
+        import matplotlib.pyplot as plt
+
+        figure, ax = plt.subplots(figsize=(2, 1))
+        light = plt.rcParams["text.color"] == figures.SCHEMES["light"]["text.color"]
+        ax.plot([0, 1], color="black" if light else "white")
+        return figure
+
+    recoloured = figures.recolour(figures.render(figure_hand_coloured, "light", "hand"))
+    assert site_tests.with_numbered_ids(recoloured) != site_tests.dark_drawn(figure_hand_coloured)
 
 
 def test_a_page_in_one_language_only(tmp_path):

@@ -84,6 +84,38 @@ def test_figures_exist_in_both_schemes(site, module):
         assert light != dark, f"{module}.figure_{name}(): the dark variant is the light one"
 
 
+def with_numbered_ids(svg: bytes) -> bytes:
+    """The SVG with its ids numbered in order (matplotlib hashes a marker's colour into its id)."""
+    ids = list(dict.fromkeys(re.findall(rb'id="([^"]+)"', svg)))  # in order of definition
+    number = {old: b"id%d" % i for i, old in enumerate(ids)}
+    if not ids:
+        return svg
+    longest_first = sorted(ids, key=len, reverse=True)
+    pattern = rb"(?<![\w-])(" + b"|".join(map(re.escape, longest_first)) + rb")(?![\w-])"
+    return re.sub(pattern, lambda m: number[m[1]], svg)
+
+
+def dark_drawn(function) -> bytes:
+    """What the dark style itself draws, ids numbered."""
+    return with_numbered_ids(figures.render(function, "dark", function.__name__))
+
+
+DRAWING = sorted(
+    p.stem for p in SNIPPETS.glob("*.py") if figures.DEFINITION.search(p.read_text("utf-8"))
+)
+
+
+@pytest.mark.parametrize("module", DRAWING)
+def test_dark_figures_are_what_the_dark_style_draws(site, run, module):
+    """The build draws a figure once, in light, and recolours it (figures.py): every colour
+    comes out as the dark style draws it (markers, fills, arrows, 3-D axes, legends)."""
+    source = (SNIPPETS / f"{module}.py").read_text(encoding="utf-8")
+    for name in figures.DEFINITION.findall(source):
+        built = (site / "figures" / module / f"{name}.dark.svg").read_bytes()
+        drawn = dark_drawn(run(module).namespace[f"figure_{name}"])
+        assert with_numbered_ids(built) == drawn, f"{module}.figure_{name}(): colours differ"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_pages_show_both_figure_variants(site, lang):
     html = html_of(site, "activation", lang)
