@@ -45,8 +45,7 @@ def test_page_renders_cleanly(tab, base_url, name, lang):
         assert weight <= LIMIT, f"the first view downloads {weight:,} bytes (limit {LIMIT:,})"
         for scheme in ("light", "dark"):
             if scheme == "dark":
-                page.locator("label[for='__palette_1']").click()
-                page.wait_for_selector("body[data-md-color-scheme='slate']", state="attached")
+                to_dark(page)
             looks_right(visit, scheme, lang)
             if not os.environ.get("CI"):  # for a person to review; CI has nobody to look
                 SHOTS.mkdir(exist_ok=True)
@@ -58,6 +57,12 @@ def test_page_renders_cleanly(tab, base_url, name, lang):
         assert visit.errors == [] and visit.failed == [] and visit.foreign == []
     finally:
         visit.close()
+
+
+def to_dark(page):
+    """The reader's toggle from the light scheme to the dark one."""
+    page.locator("label[for='__palette_1']").click()
+    page.wait_for_selector("body[data-md-color-scheme='slate']", state="attached")
 
 
 def looks_right(visit, scheme, lang):
@@ -74,20 +79,29 @@ def looks_right(visit, scheme, lang):
     assert violations == [], f"{scheme}: WCAG 2.1 A/AA violations (axe-core): {violations}"
 
 
-def test_a_dark_first_view_shows_and_fetches_only_dark_figures(tab, base_url):
-    """A reader whose system is dark: the page opens dark; the light figures are never fetched.
+def test_a_dark_first_view_shows_only_dark_figures_and_prints_light_ones(tab, base_url):
+    """A reader whose system is dark: the page opens dark; the light figures are never fetched;
+    printed, the page shows the light figures and none of the site's chrome.
 
     In zh: an en page holds the same figure markup (tests/test_parity.py), and every en page is
     switched to dark by its toggle in test_page_renders_cleanly.
     """
     lang = "zh"
     visit = Visit(tab, base_url, page_url("activation", lang), "dark")
+    page = visit.page
     try:
-        assert visit.page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
         looks_right(visit, "dark", lang)
         fetched = [u for u in visit.requested if ".light.svg" in u]
         assert fetched == [], f"the hidden light figures were downloaded: {fetched}"
         assert any(".dark.svg" in u for u in visit.requested)
+        page.emulate_media(media="print")
+        visible = page.evaluate(
+            f"{DISPLAYED}.filter(i => i.src.includes('/figures/')).map(i => i.src.split('#')[1])"
+        )
+        assert visible and set(visible) == {"only-light"}, visible
+        for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", "a.md-button"):
+            assert not page.locator(chrome).first.is_visible(), f"{chrome} is printed"
     finally:
         visit.close()
 
@@ -121,15 +135,19 @@ def accessibility_violations(page, scheme, lang) -> list[str]:
     return page.evaluate(AXE_RUN, [rules, lang == "zh"])
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_bad_code_colour_is_found_by_sample(tab, base_url, scheme):
-    """The sample of code tokens still catches one token colour made unreadable."""
-    visit = Visit(tab, base_url, page_url("rnn", "zh"), scheme)
+def test_a_bad_code_colour_is_found_by_sample(tab, base_url):
+    """The sample of code tokens still catches one token colour made unreadable, in either
+    scheme (the reader's toggle between the two)."""
+    visit = Visit(tab, base_url, page_url("rnn", "zh"))
+    page = visit.page
     try:
-        grey = {"light": "#e8e8e8", "dark": "#303030"}[scheme]
-        visit.page.add_style_tag(content=f".highlight .mi {{ color: {grey} !important }}")
-        found = accessibility_violations(visit.page, scheme, "zh")
-        assert found and all(v.startswith("color-contrast:") and ".mi" in v for v in found), found
+        for scheme, grey in (("light", "#e8e8e8"), ("dark", "#303030")):
+            if scheme == "dark":
+                to_dark(page)
+            page.add_style_tag(content=f".highlight .mi {{ color: {grey} !important }}")
+            found = accessibility_violations(page, scheme, "zh")
+            assert found, scheme
+            assert all(v.startswith("color-contrast:") and ".mi" in v for v in found), found
     finally:
         visit.close()
 
@@ -235,21 +253,6 @@ def test_search_finds_pages_in_their_language(tab, base_url, lang, word, expecte
             if lang == "zh":  # the zh home holds the en one
                 assert not any(link.startswith(other) for link in links), links
             page.keyboard.press("Escape")
-    finally:
-        visit.close()
-
-
-def test_print_shows_light_figures_and_no_chrome(tab, base_url):
-    visit = Visit(tab, base_url, page_url("activation", "zh"), scheme="dark")
-    page = visit.page
-    try:
-        page.emulate_media(media="print")
-        visible = page.evaluate(
-            f"{DISPLAYED}.filter(i => i.src.includes('/figures/')).map(i => i.src.split('#')[1])"
-        )
-        assert visible and set(visible) == {"only-light"}, visible
-        for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", "a.md-button"):
-            assert not page.locator(chrome).first.is_visible(), f"{chrome} is printed"
     finally:
         visit.close()
 
