@@ -87,9 +87,9 @@ def test_figures_exist_in_both_schemes(site, module):
 def with_numbered_ids(svg: bytes) -> bytes:
     """The SVG with its ids numbered in order (matplotlib hashes a marker's colour into its id)."""
     ids = list(dict.fromkeys(re.findall(rb'id="([^"]+)"', svg)))  # in order of definition
-    number = {old: b"id%d" % i for i, old in enumerate(ids)}
     if not ids:
         return svg
+    number = {old: b"id%d" % i for i, old in enumerate(ids)}
     longest_first = sorted(ids, key=len, reverse=True)
     pattern = rb"(?<![\w-])(" + b"|".join(map(re.escape, longest_first)) + rb")(?![\w-])"
     return re.sub(pattern, lambda m: number[m[1]], svg)

@@ -74,8 +74,9 @@ def _colours(scheme: str) -> list[str]:
     return [v for k, v in style.items() if k != "axes.prop_cycle"] + cycle
 
 
-TO_DARK = dict(zip(_colours("light"), _colours("dark"), strict=True))
-if len(TO_DARK) != len(set(zip(_colours("light"), _colours("dark"), strict=True))):
+_PAIRS = list(zip(_colours("light"), _colours("dark"), strict=True))
+TO_DARK = dict(_PAIRS)
+if len(TO_DARK) != len(set(_PAIRS)):
     raise RuntimeError("figures.SCHEMES: one light colour has two dark ones")
 # A colour as matplotlib writes it (lowercase #rrggbb); ids are a letter and hex digits.
 LIGHT_COLOUR = re.compile("|".join(TO_DARK).encode() + rb"(?![0-9a-f])")
@@ -147,8 +148,9 @@ def draw_module(module: Path) -> dict[str, bytes]:
         if not (name.startswith("figure_") and callable(function)):
             continue
         light = render(function, "light", f"{module}: {name}()")
-        rendered[_uri(module, name.removeprefix("figure_"), "light")] = light
-        rendered[_uri(module, name.removeprefix("figure_"), "dark")] = recolour(light)
+        stem = name.removeprefix("figure_")
+        rendered[_uri(module, stem, "light")] = light
+        rendered[_uri(module, stem, "dark")] = recolour(light)
     return rendered
 
 
