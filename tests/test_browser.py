@@ -236,8 +236,12 @@ def test_search_finds_pages_in_their_language(tab, base_url, lang, word, expecte
         for query, title in ((word, expected), ("ReLU", None)):  # ReLU: in either language
             search = page.locator("input.md-search__input")
             search.click()
+            # Material searches on keyup; typed letter by letter, the results of a part of the
+            # word (or of the last query) can be the ones shown when the wait below ends
             search.fill("")
-            page.keyboard.type(query)
+            page.keyboard.press("End")
+            page.wait_for_selector(".md-search-result__item", state="detached")
+            search.fill(query)
             page.keyboard.press("End")
             page.wait_for_selector(".md-search-result__item", timeout=10000)
             results = page.locator(".md-search-result__item")
