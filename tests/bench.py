@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITED = "snippets/activation.py"
+EDIT = "# edited by the benchmark"  # a comment: the page's output stays
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LIMIT = 700_000  # bytes a first view of a page may download from a gzip host (issue 6)
 
@@ -65,12 +66,12 @@ def copy_project(target: Path) -> Path:
 
 
 def edit_section(project: Path) -> None:
-    """Change one section of one snippet module (a comment: the page's output stays)."""
+    """Change one section of one snippet module: EDIT as its first line."""
     path = project / EDITED
     text = path.read_text(encoding="utf-8")
     marker = text.index("# --8<-- [start:")
     line_end = text.index("\n", marker) + 1
-    path.write_text(text[:line_end] + "# edited by the benchmark\n" + text[line_end:], "utf-8")
+    path.write_text(text[:line_end] + EDIT + "\n" + text[line_end:], "utf-8")
 
 
 def cold_run(work: Path) -> tuple[float, str]:
@@ -147,18 +148,20 @@ SEARCH_READY = """() => {
 }"""
 
 
-def first_view(page, url: str) -> None:
+def first_view(page, url: str, quiet: bool = True) -> None:
     """Open `url` and wait for all a first view downloads: waits that name what they wait for.
 
     The search worker fetches its lunr scripts after the load event, and its requests reach
     this process on a channel of their own; a wait for 500 ms of quiet alone could end before
     them under load, and the view then weighed less. KaTeX's fonts come once its maths is laid
-    out. The quiet wait last lets the last responses' events arrive.
+    out. The quiet wait last lets the last responses' events arrive; a caller that routes every
+    request through this process (tests/visit.py) knows when each has finished, and skips it.
     """
     page.goto(url, wait_until="load")
     page.wait_for_function(SEARCH_READY, polling=50)
     page.evaluate("() => { document.body.offsetHeight; return document.fonts.ready.then(() => 0) }")
-    page.wait_for_load_state("networkidle")
+    if quiet:
+        page.wait_for_load_state("networkidle")
 
 
 def transferred(headers: dict, body: bytes) -> int:

@@ -38,9 +38,8 @@ def pytest_collection_modifyitems(items):
     """Order the tests for two workers (pytest-xdist, `--dist loadgroup`), which take them in turn.
 
     A page's fences stay together on one worker, in order. One worker starts with the cold
-    build every site test reads, while the other runs what needs no site (the second clean build
-    too). Then the rest of the benchmark's builds start, with long tests (builds of their own,
-    marked `long`) beside them.
+    build every site test reads, while the other runs what needs no site. Then the rest of the
+    benchmark's builds start, with the tests that build on its cache beside them.
     """
     for item in items:
         if item.path.suffix == ".md":
@@ -58,7 +57,7 @@ def pytest_collection_modifyitems(items):
             return 1
         if item is bench:
             return 2
-        if item.get_closest_marker("long") or "build_cache" in needs[item]:
+        if "build_cache" in needs[item]:
             return 3
         return 4 if "bench_run" in needs[item] else 5
 

@@ -81,8 +81,8 @@ def test_editing_a_snippet_reloads_the_page(served, browser):
         built = len(log.read_text(encoding="utf-8"))
         started = time.monotonic()
         module.write_text(text[:end] + EDIT + text[end:], encoding="utf-8")
-        page.wait_for_function(
-            "document.body.innerText.includes('edited while serving')", timeout=60_000
+        page.wait_for_function(  # mid-reload, the new document may have no body yet
+            "document.body?.innerText.includes('edited while serving')", timeout=60_000
         )
         seconds = time.monotonic() - started
         print(f"edit to reloaded page: {seconds:.1f} s")

@@ -15,7 +15,7 @@ class Visit:
     def __init__(self, tab, base_url, path, scheme="light"):
         self.page, devtools = tab
         self.errors, self.foreign, self.failed, self.requested = [], [], [], []
-        self.responses = []
+        self.responses, self.running = [], set()
         host = urlparse(base_url).netloc
         # what an earlier visit stored (Material keeps the chosen palette) is forgotten
         origin = base_url.rstrip("/")
@@ -32,15 +32,31 @@ class Visit:
         self.listeners = {
             "console": lambda m: m.type == "error" and self.errors.append(m.text),
             "pageerror": lambda e: self.errors.append(str(e)),
-            "requestfailed": lambda r: self.failed.append(r.url),
-            "request": lambda r: self.requested.append(r.url),
+            "request": self.asked,
+            "requestfinished": self.finished,
+            "requestfailed": self.went_wrong,
             "response": self.responded,
         }
         for event, listener in self.listeners.items():
             self.page.on(event, listener)
         self.route = route
         self.page.route("**/*", route)
-        first_view(self.page, base_url + path)
+        # Every request is routed through this process, so its `request` event comes first: when
+        # none is running, every response's event has arrived.
+        first_view(self.page, base_url + path, quiet=False)
+        while self.running:
+            self.page.wait_for_timeout(10)
+
+    def asked(self, request):
+        self.requested.append(request.url)
+        self.running.add(request)
+
+    def finished(self, request):
+        self.running.discard(request)
+
+    def went_wrong(self, request):
+        self.finished(request)
+        self.failed.append(request.url)
 
     def responded(self, response):
         self.responses.append(response)
