@@ -1,5 +1,6 @@
 """A first view of a page in the browser tests' shared tab (conftest.py: `tab`)."""
 
+import time
 from urllib.parse import urlparse
 
 from bench import first_view, transferred
@@ -44,8 +45,10 @@ class Visit:
         # Every request is routed through this process, so its `request` event comes first: when
         # none is running, every response's event has arrived.
         first_view(self.page, base_url + path, quiet=False)
-        while self.running:
+        deadline = time.monotonic() + 30  # as long as Playwright's own waits
+        while self.running and time.monotonic() < deadline:
             self.page.wait_for_timeout(10)
+        assert not self.running, f"requests unfinished after 30 s: {[r.url for r in self.running]}"
 
     def asked(self, request):
         self.requested.append(request.url)
