@@ -6,6 +6,7 @@
 // link-in-text-block compares a link with it). Of those alike, the one with the longest
 // text stands for them (axe leaves text too short to judge, a lone digit, undecided). Text a
 // reader cannot see (clipped away, as KaTeX's MathML for screen readers) stands for nothing.
+// Returns each look, as a string, with the element that stands for it.
 () => {
   const behind = element => {
     const layers = []
@@ -40,5 +41,5 @@
     const look = [s.color, s.fontSize, s.fontWeight, s.textShadow, behind(element), around].join(" | ")
     if ((longest.get(look)?.text.length ?? -1) < text.length) longest.set(look, {element, text})
   }
-  return [...longest.values()].map(v => v.element)
+  return [...longest].map(([look, {element}]) => ({look, element}))
 }
