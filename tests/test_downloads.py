@@ -46,6 +46,8 @@ def test_notebook_page_offers_its_own_source(site, lang):
 
 @pytest.mark.parametrize("name", MODULE_PAGES)
 def test_script_prints_what_the_page_shows(site, run, name):
+    """Run again, in this process, the module's code prints what its first run printed: the
+    snippets are deterministic (tests/test_build_cache.py: and in another process)."""
     path = site / "downloads" / f"{name}.py"
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

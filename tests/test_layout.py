@@ -11,7 +11,7 @@ import yaml
 from conftest import DOCS, ROOT, SNIPPETS, page_source, pages
 from fences import SnippetFenceParser
 from matplotlib.figure import Figure
-from runner import parse_sections, run_module
+from runner import parse_sections
 
 INCLUDE = re.compile(r'--8<-- "(\w+)\.py:(\w+)"')
 FIGURE = re.compile(r"\]\(figures/(\w+)/(\w+)\.svg\)")
@@ -99,11 +99,6 @@ def test_pytest_collects_every_included_fence(name, lang):
     page = page_source(name, lang)
     text = page.read_text(encoding="utf-8")
     assert len(SnippetFenceParser().parse(text)) == len(INCLUDE.findall(text))
-
-
-@pytest.mark.parametrize("module", MODULES)
-def test_snippet_modules_are_deterministic(run, module):
-    assert run_module(SNIPPETS / f"{module}.py").outputs == run(module).outputs
 
 
 @pytest.mark.parametrize("first", ["", "import torch; torch.set_num_threads(2); "])
