@@ -147,12 +147,13 @@ def test_each_language_searches_its_own_pages(site, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_notebook_is_indexed_as_a_reader_reads_it(site, lang):
-    """Its code once, with no prompt, copy button or hidden copy of the code."""
+    """Its code once, with no prompt, copy button or hidden copy of the code; titles with no ¶."""
     docs = [d for d in search_index(site, lang)["docs"] if d["location"].startswith("autograd/")]
     text = " ".join(d["text"] for d in docs)
     prompt = re.compile(r"(In|Out)(\xa0|&nbsp;| )?\[\d+\]:")  # the prose names "In [39]"
     assert not prompt.search(text) and "Copied!" not in text
     assert text.count("y_hat = torch.tensor") == 1
+    assert docs and not any("¶" in d["title"] for d in docs)
     html = html_of(site, "autograd", lang)
     assert prompt.search(html) and "Copied!" in html  # the page still shows them
     assert "data-search-exclude" not in html  # Material takes the marks off

@@ -10,9 +10,10 @@ repeated ids that its table of contents does not even match. Every notebook page
 the slugs of the English notebook's headings, so both languages share anchors, as Markdown
 pages do with `{ #anchor }`, and MkDocs validates links to them.
 
-A code cell's prompt ("In [1]:"), its copy button ("Copied!") and the hidden copy of its code
-that the button copies are kept out of the search index (Material's `data-search-exclude`):
-the index held every cell's code twice, after "In [n]: Copied!".
+A code cell's prompt ("In [1]:"), its copy button ("Copied!"), the hidden copy of its code
+that the button copies, and a heading's ¶ link are kept out of the search index (Material's
+`data-search-exclude`): the index held every cell's code twice, after "In [n]: Copied!", and
+every section title of a notebook ended in "¶".
 
 Both languages of a notebook hold the same code cells (a test checks it), so the build executes
 that code once: the second language takes the first one's outputs (`_OnceExecuted`).
@@ -46,9 +47,11 @@ from sources import english_slugs
 CDN_SCRIPTS = re.compile(
     r"<!-- Load mathjax -->.*?<!-- End of mermaid configuration -->", re.DOTALL
 )
-# A cell's prompt, its copy button, the text the button copies: not for the search index.
+# A cell's prompt, its copy button, the text the button copies, a heading's ¶ link: not for
+# the search index.
 NOT_SEARCHED = re.compile(
-    r'<div class="(jp-InputPrompt|jp-OutputPrompt|zeroclipboard-container|clipboard-copy-txt)\b'
+    r'<(div|a) class="(jp-InputPrompt|jp-OutputPrompt|zeroclipboard-container'
+    r"|clipboard-copy-txt|anchor-link)\b"
 )
 # A rendered notebook heading and its anchor link, around the two copies of its id.
 HEADING = re.compile(
@@ -148,10 +151,11 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         raise RuntimeError(
             f"docs/{page.file.src_uri}: expected one MathJax/Mermaid block, found {count}"
         )
-    html, count = NOT_SEARCHED.subn(r'<div data-search-exclude="notebook" class="\1', html)
+    html = set_heading_ids(html, page, english_slugs(Path(page.file.abs_src_path)))
+    html, count = NOT_SEARCHED.subn(r'<\1 data-search-exclude="notebook" class="\2', html)
     if count == 0:
         raise RuntimeError(f"docs/{page.file.src_uri}: no cell prompt to keep out of search")
-    return set_heading_ids(html, page, english_slugs(Path(page.file.abs_src_path)))
+    return html
 
 
 # Give the headings and the table of contents the English notebook's slugs, in order.
