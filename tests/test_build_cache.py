@@ -36,6 +36,9 @@ def test_warm_build_runs_nothing_and_writes_the_same_site(bench_run):
     times, logs, work = bench_run
     assert RAN.findall(logs["warm"]) == []
     assert "Cache miss" not in logs["warm"] and "Evicted" not in logs["warm"]
+    # every page's search entries come from the cache: jieba's dictionary is never loaded
+    assert "Prefix dict has been built" in logs["cold"]
+    assert "Prefix dict has been built" not in logs["warm"]
     cold, warm = files_of(work / "cold"), files_of(work / "warm")
     assert cold.keys() == warm.keys()
     assert [p for p in cold if cold[p] != warm[p]] == []

@@ -1,0 +1,65 @@
+"""A page's search entries are cached by the hash of everything Material makes them from.
+
+Material's search parses each rendered page and segments its Chinese text with jieba, whose
+dictionary takes about 0.8 s to load in every build process. A page's entries depend only on
+its HTML, URL, table of contents, title and metadata, the search plugin's settings and the
+versions of Material and jieba: a warm build takes them from the cache (`.cache/search/`) and,
+when no page changed, never loads jieba. `mkdocs serve` loads it once the first build is done,
+so that an edit's rebuild does not wait for it (5.0 s from edit to reloaded page, 3.4 s without
+the wait).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.metadata import version
+from pathlib import Path
+
+import cache
+from material.plugins.search.plugin import SearchIndex
+from mkdocs.config.defaults import MkDocsConfig
+
+_MAKE = SearchIndex.add_entry_from_context
+SOURCE = Path(__file__).read_bytes()
+
+
+def on_config(config: MkDocsConfig) -> None:
+    def add_entry_from_context(index: SearchIndex, page) -> None:
+        settings = {k: v for k, v in index.config.items() if not k.startswith("jieba") or v}
+        made = json.dumps(
+            [page.content, page.url, page.title, page.meta, _toc(page.toc), settings],
+            sort_keys=True,
+            default=str,
+        )
+        digest = hashlib.sha256(SOURCE + _versions() + made.encode("utf-8")).hexdigest()[:32]
+
+        made_here = []
+
+        def compute() -> dict:
+            before = len(index.entries)
+            _MAKE(index, page)
+            made_here.append(True)
+            return {"entries": index.entries[before:]}
+
+        name = page.url.strip("/").replace("/", "_") or "index"
+        entries = cache.cached(config, "search", name, digest, compute)["entries"]
+        if not made_here:  # from the cache: Material did not add them
+            index.entries.extend(entries)
+
+    SearchIndex.add_entry_from_context = add_entry_from_context
+
+
+def on_serve(server, config: MkDocsConfig, builder):
+    import jieba
+
+    jieba.initialize()
+    return server
+
+
+def _toc(toc) -> list:
+    return [[item.id, item.url, item.title, _toc(item.children)] for item in toc]
+
+
+def _versions() -> bytes:
+    return f"mkdocs-material=={version('mkdocs-material')} jieba=={version('jieba')}".encode()
