@@ -20,7 +20,9 @@ import cache
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.config.defaults import MkDocsConfig
 
-_MAKE = SearchIndex.add_entry_from_context
+# Material's own method, kept on the class: `mkdocs serve` loads the hooks again on each rebuild
+_MAKE = SearchIndex.__dict__.get("_uncached_add_entry", SearchIndex.add_entry_from_context)
+SearchIndex._uncached_add_entry = _MAKE
 SOURCE = Path(__file__).read_bytes()
 
 
