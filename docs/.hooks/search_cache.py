@@ -11,6 +11,7 @@ the wait).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from importlib.metadata import version
@@ -28,26 +29,20 @@ SOURCE = Path(__file__).read_bytes()
 
 def on_config(config: MkDocsConfig) -> None:
     def add_entry_from_context(index: SearchIndex, page) -> None:
-        settings = {k: v for k, v in index.config.items() if not k.startswith("jieba") or v}
         made = json.dumps(
-            [page.content, page.url, page.title, page.meta, _toc(page.toc), settings],
+            [page.content, page.url, page.title, page.meta, _toc(page.toc), index.config],
             sort_keys=True,
             default=str,
         )
         digest = hashlib.sha256(SOURCE + _versions() + made.encode("utf-8")).hexdigest()[:32]
 
-        made_here = []
-
         def compute() -> dict:
-            before = len(index.entries)
-            _MAKE(index, page)
-            made_here.append(True)
-            return {"entries": index.entries[before:]}
+            alone = SearchIndex(**index.config)  # Material's entries for this page only
+            _MAKE(alone, page)
+            return {"entries": alone.entries}
 
         name = page.url.strip("/").replace("/", "_") or "index"
-        entries = cache.cached(config, "search", name, digest, compute)["entries"]
-        if not made_here:  # from the cache: Material did not add them
-            index.entries.extend(entries)
+        index.entries.extend(cache.cached(config, "search", name, digest, compute)["entries"])
 
     SearchIndex.add_entry_from_context = add_entry_from_context
 
@@ -63,5 +58,6 @@ def _toc(toc) -> list:
     return [[item.id, item.url, item.title, _toc(item.children)] for item in toc]
 
 
+@functools.cache
 def _versions() -> bytes:
     return f"mkdocs-material=={version('mkdocs-material')} jieba=={version('jieba')}".encode()
