@@ -30,25 +30,19 @@ THEME = {
     "“datetime-local”, “email”, “hidden”, “month”, “number”, “password”, “range”, “search”, "
     "“tel”, “text”, “time”, “url”, or “week”.",
 }
-# nbconvert's template (through mkdocs-jupyter): JupyterLab's CSS inlined in the body, and a
-# copy button written as `<clipboard-copy ,="" aria-label=…>`. Notebook pages only.
+# nbconvert's template (through mkdocs-jupyter): what is left of JupyterLab's CSS, inlined in the
+# body (docs/.hooks/notebook_styles.py), and a copy button written as
+# `<clipboard-copy ,="" aria-label=…>`. Notebook pages only.
 NOTEBOOK = {
-    "CSS: “transition-delay”: “0” is not a “transition-delay” value.",
-    "CSS: “transition-duration”: “0” is not a “transition-duration” value.",
     "The “aria-label” attribute must not be specified on any “clipboard-copy” element unless the "
     "element has a “role” value other than “caption”, “code”, “deletion”, “emphasis”, "
     "“generic”, “insertion”, “paragraph”, “presentation”, “strong”, “subscript”, or "
     "“superscript”.",
-    "CSS: Unknown pseudo-element or pseudo-class “:horizontal”",
-    "CSS: Unknown pseudo-element or pseudo-class “:vertical”",
     "A “style” element in “body” must be the first child of its parent.",
-    "CSS: “transform”: “,” is an incorrect operator.",
-    "CSS: “overflow”: “overlay” is not a “overflow” value.",
     "CSS: “cursor”: “normal” is not a “cursor” value.",
     "CSS: “box-orient”: Property “box-orient” doesn't exist.",
     "CSS: “box-align”: Property “box-align” doesn't exist.",
     "CSS: “box-pack”: Property “box-pack” doesn't exist.",
-    "CSS: Parse Error.",
 }
 
 
