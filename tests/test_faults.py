@@ -112,6 +112,15 @@ def test_build_fails_on_a_missing_section_and_names_the_page(project):
     assert re.search(r"docs/softmax\.md:\d+: snippets/softmax\.py has no section 'nope'", log)
 
 
+def test_build_fails_on_a_bad_formula_and_names_its_line(project):
+    page = project / "docs" / "softmax.md"  # a zh page: the build stops before the en pages
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\nSo $\\frac{1}{$ is wrong.\n", encoding="utf-8")
+    line = text.count("\n") + 2
+    log = planted_build(project)
+    assert f"docs/softmax.md:{line}: ParseError: KaTeX parse error" in log
+
+
 def test_build_fails_on_a_broken_anchor_in_either_language(project):
     page = project / "docs" / "cnn.en.md"
     page.write_text(

@@ -7,6 +7,7 @@ template; they are filtered by their exact text, each only where its cause is.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 
@@ -45,6 +46,14 @@ NOTEBOOK = {
     "CSS: “box-pack”: Property “box-pack” doesn't exist.",
 }
 
+# KaTeX's HTML, laid out at build time (docs/.hooks/maths.py): a negative height in a vlist, which
+# a browser drops, and an operator such as \max as <mo> in a subscript of its MathML.
+KATEX = re.compile(
+    r"CSS: “height”: “-[\d.]+em” negative values are not allowed\."
+    r"|Element “mo” not allowed as child of element “msub” in this context\. "
+    r"\(Suppressing further errors from this subtree\.\)"
+)
+
 
 def test_every_page_is_valid_html(site):
     java = shutil.which("java")
@@ -65,6 +74,8 @@ def test_every_page_is_valid_html(site):
         page = m.get("url", "").removeprefix("file:" + str(site))
         notebook = page.endswith(NOTEBOOK_PAGES)
         if m["message"] in THEME or (notebook and m["message"] in NOTEBOOK):
+            continue
+        if KATEX.fullmatch(m["message"]):
             continue
         ours.append(f"{page}:{m.get('lastLine')}: {m['message']}")
     assert len(pages) == 2 * len(all_pages()) + 1  # every page in two languages, and 404

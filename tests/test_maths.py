@@ -1,67 +1,71 @@
-"""Every formula on the site parses with the site's KaTeX: checked here, not only in a browser."""
+"""Maths is laid out at build time (docs/.hooks/maths.py): every formula of every page is KaTeX's
+HTML in the built site, no page loads a maths script, and a formula KaTeX cannot parse or warns
+about fails with its place (a whole build with a bad formula: tests/test_faults.py)."""
 
-import html
-import json
 import re
-import shutil
-import subprocess
+from types import SimpleNamespace
 
+import maths
 import pytest
-from conftest import ROOT, page_source, page_url, pages
+from conftest import page_source, page_url, pages
 
-ARITHMATEX = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.DOTALL)
-DOLLARS = re.compile(r"(?<![\\$])(\$\$?)(.+?)(?<!\\)\1", re.DOTALL)
+SCRIPT = re.compile(r'<script src="[^"]*(?:katex|auto-render)[^"]*"')
+STYLESHEET = 'assets/katex/katex.min.css"'
 
 
-def katex_errors(formulas: list[tuple[str, str, bool]]) -> list[list[str]]:
-    node = shutil.which("node")
-    assert node, "node is missing: apt-get install nodejs"
-    result = subprocess.run(
-        [node, str(ROOT / "tests" / "katex_check.js")],
-        input=json.dumps(formulas),
-        capture_output=True,
-        text=True,
-        check=True,
+def built(site, name: str, lang: str) -> str:
+    return (site / page_url(name, lang) / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_formula_is_laid_out_in_the_built_page(site, lang):
+    counts = {}
+    for name in pages():
+        html = built(site, name, lang)
+        assert maths._markdown_formulas(html) == [], f"{name}: TeX left in an arithmatex element"
+        if page_source(name, lang).suffix == ".ipynb":
+            assert maths._notebook_formulas(html) == [], f"{name}: $…$ left in a Markdown cell"
+        assert "katex-error" not in html
+        assert SCRIPT.search(html) is None, f"{name} loads a maths script"
+        counts[name] = html.count('<span class="katex">')
+        # KaTeX's stylesheet and fonts only where there is maths
+        assert (STYLESHEET in html) == (counts[name] > 0), name
+    assert sum(counts.values()) > 300 and counts["index"] == counts["glossary"] == 0, counts
+    assert counts["autograd"] > 40  # a notebook: its Markdown cells' $…$ and $$…$$
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_maths_is_kept_out_of_the_search_index(site, lang):
+    index = (site / ("" if lang == "zh" else "en/") / "search" / "search_index.json").read_text(
+        encoding="utf-8"
     )
-    return json.loads(result.stdout)
+    assert "katex" not in index and "\\\\frac" not in index  # no TeX, no KaTeX markup
+    assert "data-search-exclude" not in built(site, "softmax", lang)  # Material takes it off
 
 
-def formulas_of_page(site, name: str, lang: str) -> list[tuple[str, str, bool]]:
-    source = page_source(name, lang)
-    if source.suffix == ".ipynb":
-        cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
-        found = []
-        for cell in (c for c in cells if c["cell_type"] == "markdown"):
-            text = re.sub(r"`[^`]*`", "", "".join(cell["source"]))
-            for fence, tex in DOLLARS.findall(text):
-                found.append((f"docs/{source.name}: cell {cell['id']}", tex, fence == "$$"))
-        return found
-    text = source.read_text(encoding="utf-8")
-    page_html = (site / page_url(name, lang) / "index.html").read_text(encoding="utf-8")
-    found = []
-    for tag, body in ARITHMATEX.findall(page_html):
-        tex = html.unescape(body).strip()
-        tex = tex[2:-2] if tex[:2] in ("\\(", "\\[") else tex
-        first = tex.strip().splitlines()[0].strip() if tex.strip() else tex
-        line = next((i for i, s in enumerate(text.splitlines(), 1) if first in s), "?")
-        found.append((f"docs/{source.name}:{line}", tex, tag == "div"))
-    return found
+@pytest.fixture
+def page(tmp_path):
+    """A page whose source holds a formula on its third line."""
+    source = tmp_path / "x.md"
+    source.write_text("# X\n\nText $\\frac{1}{$ and $x^2$.\n", encoding="utf-8")
+    return SimpleNamespace(file=SimpleNamespace(src_uri="x.md", abs_src_path=str(source)))
 
 
-@pytest.fixture(scope="module")
-def formulas(site):
-    return [
-        f for name in pages() for lang in ("zh", "en") for f in formulas_of_page(site, name, lang)
-    ]
+def test_a_formula_katex_cannot_parse_names_its_place(page):
+    assert 'class="katex"' in maths._render("x^2", False, page)
+    with pytest.raises(maths.MathsError, match=r"^docs/x\.md:3: ParseError: KaTeX parse error"):
+        maths._render("\\frac{1}{", False, page)
 
 
-def test_every_formula_renders(formulas):
-    assert len(formulas) > 300
-    errors = katex_errors(formulas)
-    assert not errors, "\n".join(f"{where}: {message}" for where, _, message in errors)
+def test_a_formula_katex_warns_about_fails(page):
+    with pytest.raises(maths.MathsError, match=r"^docs/x\.md: KaTeX warns: .*strict mode"):
+        maths._render("x = 中", False, page)
+    assert 'class="katex"' in maths._render("x = \\text{中}", False, page)
 
 
-def test_a_bad_formula_is_reported_with_its_place():
-    errors = katex_errors([("docs/x.md:3", r"\frac{1}{", False), ("docs/x.md:4", r"x^2", False)])
-    assert [(where, tex) for where, tex, _ in errors] == [("docs/x.md:3", r"\frac{1}{")]
-    assert "KaTeX parse error" in errors[0][2]
+def test_notebook_maths_is_found_where_auto_render_would():
+    text = (
+        '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown"><p>$a$ and <code>$b$</code>'
+        "<div>\n$$\nc &lt; d\n$$</div> \\$5</p></div><p>$e$</p>"
+    )
+    assert maths._notebook_formulas(text) == [("a", False), ("\nc < d\n", True)]
