@@ -2,7 +2,9 @@
 HTML in the built site, no page loads a maths script, and a formula KaTeX cannot parse or warns
 about fails with its place (a whole build with a bad formula: tests/test_faults.py)."""
 
+import json
 import re
+from html import unescape
 from types import SimpleNamespace
 
 import maths
@@ -11,6 +13,7 @@ from conftest import page_source, page_url, pages
 
 SCRIPT = re.compile(r'<script src="[^"]*(?:katex|auto-render)[^"]*"')
 STYLESHEET = 'assets/katex/katex.min.css"'
+GLYPHS = '<span class="katex-html"'  # what a formula shows; before it, its MathML
 
 
 def built(site, name: str, lang: str) -> str:
@@ -36,11 +39,17 @@ def test_every_formula_is_laid_out_in_the_built_page(site, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_maths_is_kept_out_of_the_search_index(site, lang):
-    index = (site / ("" if lang == "zh" else "en/") / "search" / "search_index.json").read_text(
-        encoding="utf-8"
-    )
-    assert "katex" not in index and "\\\\frac" not in index  # no TeX, no KaTeX markup
-    assert "data-search-exclude" not in built(site, "softmax", lang)  # Material takes it off
+    """Neither a formula's TeX nor the text of its KaTeX HTML (glyphs, MathML) is searched."""
+    index = site / ("" if lang == "zh" else "en/") / "search" / "search_index.json"
+    docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
+    text = "".join(entry["text"] for entry in docs).replace("\u200b", "")
+    assert "\\frac" not in text and "\\(" not in text
+    html = built(site, "softmax", lang)
+    formulas = [html[a:b] for a, b in maths.formula_spans(html)]
+    glyphs = [unescape(re.sub(r"<[^>]+>|\s", "", f[f.index(GLYPHS) :])) for f in formulas]
+    assert len(glyphs) > 30 and all(glyphs)
+    assert [g for g in glyphs if len(g) > 6 and g in unescape(text)] == []
+    assert '<span class="katex">' not in maths.without_maths(html)
 
 
 @pytest.fixture

@@ -9,9 +9,11 @@ parse, or warns about, fails the build with its page, its place and KaTeX's mess
 - Notebook pages: nbconvert leaves `$…$` and `$$…$$` in the text of Markdown cells, as written;
   they are rendered where KaTeX's auto-render would find them (text outside code).
 
-Each formula's HTML is kept out of the search index (its glyphs and MathML read as noise in a
-result). A page's rendered formulas are cached under the hash of its formulas, KaTeX and this
-hook (`.cache/maths/`): a warm build starts no V8.
+Formulas are kept out of the search index (`without_maths`, docs/.hooks/search_cache.py): their
+glyphs and MathML read as noise in a result, as the TeX did. Material's `data-search-exclude`
+cannot do it: its parser ends the exclusion at the first closing tag of the same name, and a
+formula is spans in spans. A page's rendered formulas are cached under the hash of its
+formulas, KaTeX and this hook (`.cache/maths/`): a warm build starts no V8.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ DOLLARS = re.compile(r"(?<![\\$])(\$\$?)(.+?)(?<![\\$])\1", re.DOTALL)
 NOTEBOOK_MARKDOWN = re.compile(r'<div class="[^"]*\bjp-RenderedMarkdown\b')
 IGNORED = {"code", "pre", "script", "style", "textarea"}  # as auto-render's ignoredTags
 TAG = re.compile(r"(<[^>]*>)")
-SEARCH_EXCLUDE = ' data-search-exclude="maths"'
+FORMULA = re.compile(r'<span class="katex">')
+SPAN = re.compile(r"<span\b|</span>")
 
 
 class MathsError(RuntimeError):
@@ -119,7 +122,29 @@ def _render(tex: str, display: bool, page: Page) -> str:
     if warnings:
         first = warnings.splitlines()[0]
         raise MathsError(f"{_where(page, tex)}: KaTeX warns: {first}: {tex!r}")
-    return laid_out.replace('<span class="katex">', f'<span class="katex"{SEARCH_EXCLUDE}>', 1)
+    return laid_out
+
+
+def without_maths(content: str) -> str:
+    """The page with each formula's KaTeX HTML taken out (a space in its place)."""
+    parts, end = [], 0
+    for start, stop in formula_spans(content):
+        parts.append(content[end:start] + " ")
+        end = stop
+    return "".join(parts) + content[end:]
+
+
+def formula_spans(content: str) -> list[tuple[int, int]]:
+    """Where each formula's KaTeX HTML starts and ends in the page."""
+    spans: list[tuple[int, int]] = []
+    for start in (m.start() for m in FORMULA.finditer(content)):
+        depth = 0
+        for tag in SPAN.finditer(content, start):
+            depth += -1 if tag[0] == "</span>" else 1
+            if depth == 0:
+                spans.append((start, tag.end()))
+                break
+    return spans
 
 
 @functools.cache
