@@ -6,7 +6,8 @@
 Every build is `mkdocs build --strict` of this checkout in a fresh process, into a temporary
 folder, with its own cache folder:
 - cold: empty cache; warm: the same again with the cache kept;
-- baseline: NOTES_BASELINE=1, i.e. no code, figures or notebooks executed (plain Material);
+- baseline: NOTES_BASELINE=1, i.e. no code, figures or notebooks executed, no maths laid out
+  and no notebook styles purged (plain Material);
 - edit: a copy of the project with one snippet section changed, built on the warm cache.
 Page weight is what Chromium downloads on the first view of each page (`first_view`: the page,
 its scripts and styles, the search index and lunr, the fonts its text is laid out in), from

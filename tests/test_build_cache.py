@@ -70,6 +70,9 @@ def test_baseline_runs_no_code(bench_run):
     assert "Converting notebook (execute=False)" in logs["baseline"]
     html = (work / "baseline" / "activation" / "index.html").read_text(encoding="utf-8")
     assert 'class="output' not in html
+    assert 'class="katex"' not in html and '<span class="arithmatex">\\(' in html
+    notebook = (work / "baseline" / "autograd" / "index.html").read_text(encoding="utf-8")
+    assert "['pre {" in notebook  # mkdocs-jupyter's page as it wrote it
 
 
 def test_benchmark_weighs_first_views(browser, tab, base_url, site):

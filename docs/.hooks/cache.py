@@ -5,8 +5,9 @@ build code that turns it into the result, and the versions of the packages that 
 changed module, hook or pinned version misses; an entry is never stale, only unused. The cache
 lives in `.cache/` beside mkdocs.yml, or in $NOTES_CACHE_DIR.
 
-NOTES_BASELINE=1 switches code execution, figure drawing and notebook execution off (the
-benchmark's baseline: what plain Material costs for the same Markdown).
+NOTES_BASELINE=1 switches code execution, figure drawing, notebook execution, build-time maths
+and the notebook style purge off (the benchmark's baseline: what plain Material costs for the
+same Markdown).
 """
 
 from __future__ import annotations

@@ -51,6 +51,8 @@ class MathsError(RuntimeError):
 
 
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if cache.BASELINE:  # plain Material: the TeX stays as arithmatex wrote it
+        return content
     notebook = page.file.src_uri.endswith(".ipynb")
     formulas = _notebook_formulas(content) if notebook else _markdown_formulas(content)
     if not formulas:

@@ -39,7 +39,7 @@ SOURCE = Path(__file__).read_bytes() + version("tinycss2").encode()
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    if not page.file.src_uri.endswith(".ipynb"):
+    if cache.BASELINE or not page.file.src_uri.endswith(".ipynb"):
         return output
     output, count = REPR.subn("", output)
     if count != 1:
