@@ -66,6 +66,15 @@ def test_a_formula_katex_cannot_parse_names_its_place(page):
         maths._render("\\frac{1}{", False, page)
 
 
+def test_a_bad_formula_in_a_notebook_names_its_line_of_the_json(tmp_path):
+    source = tmp_path / "x.ipynb"
+    cell = '{"cell_type": "markdown", "source": ["设 $\\\\frac{温度}{$。"]}'
+    source.write_text(f'{{\n "cells": [\n  {cell}\n ]\n}}\n', encoding="utf-8")
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="x.ipynb", abs_src_path=str(source)))
+    with pytest.raises(maths.MathsError, match=r"^docs/x\.ipynb:3: ParseError"):
+        maths._render("\\frac{温度}{", False, page)
+
+
 def test_a_formula_katex_warns_about_fails(page):
     with pytest.raises(maths.MathsError, match=r"^docs/x\.md: KaTeX warns: .*strict mode"):
         maths._render("x = 中", False, page)

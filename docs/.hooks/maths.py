@@ -112,12 +112,8 @@ def _render_all(formulas: list[tuple[str, bool]], page: Page) -> list[str]:
 
 
 def _render(tex: str, display: bool, page: Page) -> str:
-    katex = _katex()
     try:
-        laid_out = katex.call(
-            "katex.renderToString", tex, {"displayMode": display, "throwOnError": True}
-        )
-        warnings = katex.eval("warnings.splice(0).join('\\n')")
+        laid_out, warnings = _laid_out(tex, display)
     except Exception as error:  # mini-racer's JSEvalException: KaTeX's ParseError
         message = str(error).splitlines()[0].removeprefix("<anonymous>:1: ")
         raise MathsError(f"{_where(page, tex)}: {message}: {tex!r}") from None
@@ -125,6 +121,16 @@ def _render(tex: str, display: bool, page: Page) -> str:
         first = warnings.splitlines()[0]
         raise MathsError(f"{_where(page, tex)}: KaTeX warns: {first}: {tex!r}")
     return laid_out
+
+
+@functools.cache  # once per build process: the other language's page holds the same formulas
+def _laid_out(tex: str, display: bool) -> tuple[str, str]:
+    """KaTeX's HTML for the formula, and the warnings it gave."""
+    katex = _katex()
+    katex.eval("warnings.length = 0")
+    options = {"displayMode": display, "throwOnError": True}
+    laid_out = katex.call("katex.renderToString", tex, options)
+    return laid_out, katex.eval("warnings.join('\\n')")
 
 
 def without_maths(content: str) -> str:
@@ -165,7 +171,7 @@ def _where(page: Page, tex: str) -> str:
     first = next((line.strip() for line in tex.splitlines() if line.strip()), tex)
     text = source.read_text(encoding="utf-8")
     if source.suffix == ".ipynb":
-        first = json.dumps(first)[1:-1]  # as the notebook's JSON writes it
+        first = json.dumps(first, ensure_ascii=False)[1:-1]  # as the notebook's JSON writes it
     for number, line in enumerate(text.splitlines(), start=1):
         if first in line:
             return f"docs/{page.file.src_uri}:{number}"

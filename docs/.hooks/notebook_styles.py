@@ -8,8 +8,9 @@ list's repr, which is not CSS at all. So, in each notebook page as written:
 - the repr block goes (the build fails if it is not there: the plugin changed);
 - a rule goes when every selector in it names a class, an id or an attribute that the page
   holds nowhere (selectors of tags alone stay: scripts make elements at run time);
-- a custom property goes when no `var()` left in the page's styles, or in the site's own
-  stylesheets (`extra_css`), reads it, directly or through another property.
+- a custom property goes when no `var()` left in the page's styles, in its elements' style
+  attributes or in the site's own stylesheets (`extra_css`) reads it, directly or through
+  another property.
 
 What is left styles the page as the whole sheet did: a test compares the computed styles of
 the page's elements, in both colour schemes, with and without. The result is cached by the
@@ -34,6 +35,7 @@ STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL)
 # mkdocs-jupyter's nbconvert2.nb2html appends `<style>{resources["inlining"]["css"]}</style>`:
 # a Python list of strings. The template has already inlined that CSS properly.
 REPR = re.compile(r"\s*<style>\s*\['.*?'\]\s*</style>", re.DOTALL)
+STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')  # an element's own declarations
 GROUPS = ("media", "supports")  # at-rules whose rules are purged like the top level's
 SOURCE = Path(__file__).read_bytes() + version("tinycss2").encode()
 
@@ -61,6 +63,7 @@ def purged(html: str, other_css: list[str] = ()) -> str:
     names = Names()
     names.feed(html)
     sheets = {m.start(2): _rules(m[2], names) for m in STYLE.finditer(html)}
+    other_css = [*other_css, *STYLE_ATTRIBUTE.findall(STYLE.sub("", html))]
     read = _read_properties([r for rules in sheets.values() for r in rules], other_css)
     return STYLE.sub(lambda m: m[1] + _serialize(sheets[m.start(2)], read) + m[3], html)
 
