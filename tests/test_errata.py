@@ -4,6 +4,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import DOCS, page_source, page_url, pages
@@ -52,6 +53,25 @@ def test_every_row_links_to_an_existing_section(site, lang):
 def test_both_languages_link_to_the_same_sections(site):
     zh, en = ([LINK.search(row[3]).groups() for row in rows(site, lang)] for lang in ("zh", "en"))
     assert zh == [(target.replace("../en/", "../"), anchor) for target, anchor in en]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_notebook_shows_its_corrections_in_the_box_a_markdown_page_has(site, lang):
+    notebook = (site / page_url("autograd", lang) / "index.html").read_text(encoding="utf-8")
+    markdown = (site / page_url("activation", lang) / "index.html").read_text(encoding="utf-8")
+    assert errata.TITLE in markdown  # the box Material makes of `!!! warning "勘误 / Correction"`
+    cells = json.loads(page_source("autograd", lang).read_text(encoding="utf-8"))["cells"]
+    expected = sum("".join(c["source"]).startswith(errata.CELL) for c in cells)
+    assert notebook.count(errata.TITLE) == expected >= 5
+    assert "<strong>勘误 / Correction</strong>" not in notebook
+
+
+def test_a_correction_cell_rendered_otherwise_fails():
+    page = SimpleNamespace(
+        file=SimpleNamespace(src_uri="autograd.ipynb", abs_src_path=str(DOCS / "autograd.ipynb"))
+    )
+    with pytest.raises(RuntimeError, match=r"docs/autograd\.ipynb: \d+ correction cells, 0 boxed"):
+        errata.on_page_content("<p>nothing rendered</p>", page, None, None)
 
 
 def test_rows_quote_source_and_first_sentence(site):

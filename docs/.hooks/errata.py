@@ -5,6 +5,9 @@ Markdown cell that starts with `**勘误 / Correction**`. Its first paragraph qu
 (`**原文**（出处）：“…”` / `**Original** (source): "…"`), its second says what is true
 (`**更正**：…` / `**Correction**: …`). The errata page holds the line `[[errata]]`, which
 becomes a table with one row per correction, in nav order, linking to the section it is in.
+
+A notebook's correction cell is shown in the warning box a Markdown page's correction has (in
+Jupyter it stays a bold first line: Jupyter has no such boxes).
 """
 
 from __future__ import annotations
@@ -22,6 +25,13 @@ from sources import english_slugs, localized, nav_pages
 MARKER = "[[errata]]"
 BOX = '!!! warning "勘误 / Correction"'
 CELL = "**勘误 / Correction**"
+# A correction cell as nbconvert renders it: its rendered Markdown, the bold title first.
+CELL_HTML = re.compile(
+    r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^>]*>)\s*'
+    r"<p><strong>勘误 / Correction</strong></p>(.*?)(</div>)",
+    re.DOTALL,
+)
+TITLE = '<div class="admonition warning">\n<p class="admonition-title">勘误 / Correction</p>'
 HEADING = re.compile(r"^(#{1,6}) +(?P<title>.+?)(?: +\{ #(?P<anchor>[\w-]+) \})?\s*$")
 WORDS = {
     "zh": {
@@ -59,6 +69,28 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     docs = Path(config.docs_dir)
     corrections = [c for name in nav_pages(config.nav) for c in collect(docs, name, lang)]
     return markdown.replace(MARKER, table(corrections, lang))
+
+
+# A notebook page's correction cells, boxed as a Markdown page's corrections are.
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if not page.file.src_uri.endswith(".ipynb"):
+        return html
+
+    def boxed(cell: re.Match) -> str:
+        if "<div" in cell[2]:
+            raise RuntimeError(f"docs/{page.file.src_uri}: a correction cell holds a <div>")
+        return f"{cell[1]}\n{TITLE}{cell[2]}</div>\n{cell[3]}"
+
+    html, count = CELL_HTML.subn(boxed, html)
+    cells = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))["cells"]
+    expected = sum(
+        c["cell_type"] == "markdown" and "".join(c["source"]).startswith(CELL) for c in cells
+    )
+    if count != expected:
+        raise RuntimeError(
+            f"docs/{page.file.src_uri}: {expected} correction cells, {count} boxed as rendered"
+        )
+    return html
 
 
 # Every correction of one page in one language, in page order.
