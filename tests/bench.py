@@ -155,8 +155,9 @@ def first_view(page, url: str, quiet: bool = True) -> None:
     The search worker fetches its lunr scripts after the load event, and its requests reach
     this process on a channel of their own; a wait for 500 ms of quiet alone could end before
     them under load, and the view then weighed less. KaTeX's fonts come once the page is laid
-    out (its maths is KaTeX's HTML from the build). The quiet wait last lets the last responses' events arrive; a caller that routes every
-    request through this process (tests/visit.py) knows when each has finished, and skips it.
+    out (its maths is KaTeX's HTML from the build). The quiet wait last lets the last
+    responses' events arrive; a caller that routes every request through this process
+    (tests/visit.py) knows when each has finished, and skips it.
     """
     page.goto(url, wait_until="load")
     page.wait_for_function(SEARCH_READY, polling=50)
