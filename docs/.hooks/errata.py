@@ -82,10 +82,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return f"{cell[1]}\n{TITLE}{cell[2]}</div>\n{cell[3]}"
 
     html, count = CELL_HTML.subn(boxed, html)
-    cells = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))["cells"]
-    expected = sum(
-        c["cell_type"] == "markdown" and "".join(c["source"]).startswith(CELL) for c in cells
-    )
+    lang = "en" if ".en." in page.file.src_uri else "zh"
+    expected = len(notebook_corrections(Path(page.file.abs_src_path), page.file.src_uri, lang))
     if count != expected:
         raise RuntimeError(
             f"docs/{page.file.src_uri}: {expected} correction cells, {count} boxed as rendered"

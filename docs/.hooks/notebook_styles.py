@@ -64,8 +64,10 @@ def purged(html: str, other_css: list[str] = ()) -> str:
     names.feed(html)
     sheets = {m.start(2): _rules(m[2], names) for m in STYLE.finditer(html)}
     other_css = [*other_css, *STYLE_ATTRIBUTE.findall(STYLE.sub("", html))]
-    read = _read_properties([r for rules in sheets.values() for r in rules], other_css)
-    return STYLE.sub(lambda m: m[1] + _serialize(sheets[m.start(2)], read) + m[3], html)
+    rules = [rule for sheet in sheets.values() for rule in _flat(sheet)]
+    declared = {id(r): _declarations(r) for r in rules if r.type == "qualified-rule"}
+    read = _read_properties(rules, declared, other_css)
+    return STYLE.sub(lambda m: m[1] + _serialize(sheets[m.start(2)], declared, read) + m[3], html)
 
 
 class Names(HTMLParser):
@@ -134,18 +136,18 @@ def _declarations(rule: QualifiedRule) -> list[Declaration]:
     return [d for d in parsed if d.type == "declaration"]
 
 
-def _read_properties(rules: list, other_css: list[str]) -> set[str]:
+def _read_properties(rules: list, declared: dict, other_css: list[str]) -> set[str]:
     """The custom properties that a declaration other than a custom property's own reads,
     directly or through other custom properties."""
     defined: dict[str, list] = {}
     read: set[str] = set()
     for other in other_css:
         read |= _var_reads(tinycss2.parse_component_value_list(other))
-    for rule in _flat(rules):
+    for rule in rules:
         if rule.type != "qualified-rule":
             read |= _var_reads(rule.content or [])
             continue
-        for declaration in _declarations(rule):
+        for declaration in declared[id(rule)]:
             if declaration.name.startswith("--"):
                 defined.setdefault(declaration.name, []).extend(declaration.value)
             else:
@@ -181,17 +183,17 @@ def _flat(rules: list):
             yield rule
 
 
-def _serialize(rules: list, read: set[str]) -> str:
+def _serialize(rules: list, declared: dict, read: set[str]) -> str:
     parts = []
     for rule in rules:
         if isinstance(rule, tuple):
             group, inner = rule
             prelude = tinycss2.serialize(group.prelude)
-            parts.append(f"@{group.at_keyword}{prelude}{{{_serialize(inner, read)}}}")
+            parts.append(f"@{group.at_keyword}{prelude}{{{_serialize(inner, declared, read)}}}")
         elif rule.type == "qualified-rule":
             kept = [
                 d.serialize()
-                for d in _declarations(rule)
+                for d in declared[id(rule)]
                 if not d.name.startswith("--") or d.name in read
             ]
             if kept:
