@@ -2,12 +2,15 @@
 
 A correction is a `!!! warning "勘误 / Correction"` box on a Markdown page, or a notebook
 Markdown cell that starts with `**勘误 / Correction**`. Its first paragraph quotes the notes
-(`**原文**（出处）：“…”` / `**Original** (source): "…"`), its second says what is true
-(`**更正**：…` / `**Correction**: …`). The errata page holds the line `[[errata]]`, which
-becomes a table with one row per correction, in nav order, linking to the section it is in.
+(`**原文**（出处）：“…”` / `**Original** (source): “…” ("…")`), its second is a one-sentence
+summary of what is true, written for the errata table (`**更正**：…` / `**Correction**: …`);
+the explanation follows. The errata page holds the line `[[errata]]`, which becomes a table with
+one row per correction, in nav order, linking to the section it is in. A clarification of the
+notes (`!!! info "补充 / Note"`, or a cell starting `**补充 / Note**`) is no correction and has
+no row.
 
-A notebook's correction cell is shown in the warning box a Markdown page's correction has (in
-Jupyter it stays a bold first line: Jupyter has no such boxes).
+A notebook's correction and clarification cells are shown in the boxes a Markdown page has
+(in Jupyter they stay a bold first line: Jupyter has no such boxes).
 """
 
 from __future__ import annotations
@@ -25,25 +28,25 @@ from sources import english_slugs, localized, nav_pages
 MARKER = "[[errata]]"
 BOX = '!!! warning "勘误 / Correction"'
 CELL = "**勘误 / Correction**"
-# A correction cell as nbconvert renders it: its rendered Markdown, the bold title first.
+# The boxes a notebook cell can open with its bold first line: title → admonition kind.
+KINDS = {"勘误 / Correction": "warning", "补充 / Note": "info"}
+# Such a cell as nbconvert renders it: its rendered Markdown, the bold title first.
 CELL_HTML = re.compile(
     r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^>]*>)\s*'
-    r"<p><strong>勘误 / Correction</strong></p>(.*?)(</div>)",
+    rf"<p><strong>({'|'.join(KINDS)})</strong></p>(.*?)(</div>)",
     re.DOTALL,
 )
-TITLE = '<div class="admonition warning">\n<p class="admonition-title">勘误 / Correction</p>'
+TITLE = '<div class="admonition {kind}">\n<p class="admonition-title">{title}</p>'
 HEADING = re.compile(r"^(#{1,6}) +(?P<title>.+?)(?: +\{ #(?P<anchor>[\w-]+) \})?\s*$")
 WORDS = {
     "zh": {
         "original": re.compile(r"^\*\*原文\*\*（(?P<source>.+?)）：(?P<quote>.+)$"),
         "correction": re.compile(r"^\*\*更正\*\*：(?P<text>.+)$"),
-        "sentence": re.compile(r"^.+?。"),
         "header": ("出处", "原文", "更正", "详见"),
     },
     "en": {
         "original": re.compile(r"^\*\*Original\*\* \((?P<source>.+?)\): (?P<quote>.+)$"),
         "correction": re.compile(r"^\*\*Correction\*\*: (?P<text>.+)$"),
-        "sentence": re.compile(r"^.+?[.!?](?=\s+[A-Z`$*(])"),
         "header": ("Source", "Original", "Correction", "Explained in"),
     },
 }
@@ -71,24 +74,34 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown.replace(MARKER, table(corrections, lang))
 
 
-# A notebook page's correction cells, boxed as a Markdown page's corrections are.
+# A notebook page's correction and clarification cells, boxed as a Markdown page's are.
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return html
 
     def boxed(cell: re.Match) -> str:
-        if "<div" in cell[2]:
-            raise RuntimeError(f"docs/{page.file.src_uri}: a correction cell holds a <div>")
-        return f"{cell[1]}\n{TITLE}{cell[2]}</div>\n{cell[3]}"
+        if "<div" in cell[3]:
+            raise RuntimeError(f"docs/{page.file.src_uri}: a {cell[2]} cell holds a <div>")
+        title = TITLE.format(kind=KINDS[cell[2]], title=cell[2])
+        return f"{cell[1]}\n{title}{cell[3]}</div>\n{cell[4]}"
 
     html, count = CELL_HTML.subn(boxed, html)
-    lang = "en" if ".en." in page.file.src_uri else "zh"
-    expected = len(notebook_corrections(Path(page.file.abs_src_path), page.file.src_uri, lang))
+    expected = len(boxed_cells(Path(page.file.abs_src_path)))
     if count != expected:
         raise RuntimeError(
-            f"docs/{page.file.src_uri}: {expected} correction cells, {count} boxed as rendered"
+            f"docs/{page.file.src_uri}: {expected} correction and clarification cells, "
+            f"{count} boxed as rendered"
         )
     return html
+
+
+# The Markdown cells of a notebook that open with a box's bold title.
+def boxed_cells(path: Path) -> list[dict]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    titles = tuple(f"**{title}**" for title in KINDS)
+    return [
+        c for c in cells if c["cell_type"] == "markdown" and "".join(c["source"]).startswith(titles)
+    ]
 
 
 # Every correction of one page in one language, in page order.
@@ -142,12 +155,7 @@ def table(corrections: list[Correction], lang: str) -> str:
     rows = [WORDS[lang]["header"], ("---",) * 4]
     for c in corrections:
         cells = (c.source, c.quote, c.truth, f"[{c.title}]({c.page}#{c.anchor})")
-        if any("|" in cell for cell in cells):
-            raise RuntimeError(
-                f"docs/{c.page}#{c.anchor}: a correction quoted in the errata table holds '|'; "
-                "write \\vert in maths or &#124; in text"
-            )
-        rows.append(cells)
+        rows.append(tuple(_cell(cell) for cell in cells))
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
 
@@ -175,7 +183,7 @@ def _parse(body: str, lang: str, where: str, file: str, page_title: str, section
     return Correction(
         source=original["source"],
         quote=original["quote"],
-        truth=_first_sentence(truth["text"], words["sentence"]),
+        truth=truth["text"],
         page=file,
         title=f"{page_title} › {section[0]}",
         anchor=section[1],
@@ -191,12 +199,14 @@ def _join(lines: list[str]) -> str:
     return text
 
 
-# The first sentence, unless cutting there would split code or maths.
-def _first_sentence(text: str, sentence: re.Pattern) -> str:
-    match = sentence.match(text)
-    if match is None:
-        return text
-    first = match[0]
-    if first.count("`") % 2 or first.count("$") % 2:
-        return text
-    return first
+# Text for a table cell: a `|` would end the cell, so maths says \vert and text &#124;.
+def _cell(text: str) -> str:
+    parts = re.split(r"(\$[^$]*\$|`[^`]*`)", text)
+    for i, part in enumerate(parts):
+        if part.startswith("$"):
+            parts[i] = part.replace("|", r"\vert ")
+        elif not part.startswith("`"):
+            parts[i] = part.replace("|", "&#124;")
+        elif "|" in part:
+            raise RuntimeError(f"a code span in the errata table holds '|': {part}")
+    return "".join(parts)
