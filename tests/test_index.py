@@ -1,9 +1,16 @@
 """snippets/index.py: the home page reports the versions the build really used."""
 
 import platform
+import re
+from types import SimpleNamespace
 
+import glossary
 import matplotlib
+import pytest
 import torch
+import yaml
+from conftest import DOCS, ROOT, page_source
+from sources import nav_pages
 
 
 def test_versions_are_read_from_the_installed_packages(run):
@@ -17,3 +24,21 @@ def test_versions_are_read_from_the_installed_packages(run):
 
 def test_pinned_torch():
     assert torch.__version__.split("+")[0] == "2.13.0"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_where_to_start_is_a_path_through_every_page_in_nav_order(lang):
+    """One numbered line per page, in nav order, each link named by the page's own title."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    nav = [
+        p
+        for p in nav_pages(config["nav"])
+        if p.split(".")[0] not in ("index", "errata", "glossary")
+    ]
+    text = page_source("index", lang).read_text(encoding="utf-8")
+    section = text.split("{ #start }", 1)[1].split("\n## ", 1)[0]
+    steps = re.findall(r"^\d+\. \[(.+?)\]\((.+?)\)", section, re.MULTILINE)
+    assert [target for _, target in steps] == nav
+    for title, target in steps:
+        page = page_source(target.split(".")[0], lang)
+        assert title == glossary.page_title(SimpleNamespace(docs_dir=str(DOCS)), page.name)
