@@ -63,3 +63,48 @@ def test_english_terms_match_whole_words_and_plurals():
     pattern = glossary._pattern("saddle point", "en")
     assert pattern.search("two saddle points here")
     assert not pattern.search("saddle pointer")
+
+
+# Where a term's word also means something else, only the uses that mean the term get a hover.
+SENSES = [
+    ("en", "Every code block on this page runs", None),
+    ("en", "A VGG block is a few convolutions", "块"),
+    ("en", "each call has to dispatch to a kernel", None),
+    ("en", "slide the kernel over the input", "卷积核"),
+    ("en", "you can see that today's range also returns", None),
+    ("en", "whose numbers range roughly from", None),
+    ("en", "the range of tanh is open", "值域"),
+    ("en", "In the author's view it is", None),
+    ("en", "each network has a view of their own", None),
+    ("en", "it returns a view of the same storage", "视图"),
+    ("en", "the shaded cells give the output", None),
+    ("en", "introduces no bias into the mean", None),
+    ("en", "the bias of the last layer", "偏置"),
+    ("zh", "即确定的时间步长，不应该再向前", None),
+    ("zh", "步长为 2 时输出减半", "step size"),
+    ("zh", "它的 Python 参数解析兼容 NumPy", None),
+    ("zh", "NumPy 的参数名是 axis", None),
+    ("zh", "梯度下降更新参数", "parameter"),
+    ("zh", "代码下方的输出就是那次运行打印的", None),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence", "title"), SENSES)
+def test_a_hover_only_where_the_term_is_meant(lang, sentence, title):
+    html = glossary.hover(f"<p>{sentence}</p>", glossary.terms(str(DOCS)), lang)
+    titles = [t for t, _ in ABBR.findall(html)]
+    if title is None:
+        assert all(
+            t not in ("块", "卷积核", "值域", "视图", "单元格", "格", "偏置") for t in titles
+        )
+        assert all(t not in ("step size", "parameter", "output") for t in titles), titles
+    else:
+        assert title in titles
+
+
+def test_both_tables_link_each_term_to_the_same_section(site):
+    zh, en = (
+        [r[2] for r in ROW.findall(html_of(site, "glossary", lang).split("<tbody>", 1)[1])]
+        for lang in ("zh", "en")
+    )
+    assert zh == en

@@ -36,6 +36,10 @@ class Term:
     zh: str
     en: str
     see: str | None = None  # page[#anchor] that explains it, where a search would mislead
+    # per language, a regular expression for the uses that mean this term, where the bare word
+    # also means something else ("code block" is no VGG block)
+    match: tuple[tuple[str, str], ...] = ()
+    hover: bool = True  # False: too common a word for a hover to help (output, parameter)
 
     def word(self, lang: str) -> str:
         """The term as it is written in running text: without a parenthesised gloss."""
@@ -44,6 +48,11 @@ class Term:
 
     def other(self, lang: str) -> str:
         return self.en if lang == "zh" else self.zh
+
+    def pattern(self, lang: str) -> re.Pattern:
+        """What a use of the term looks like in running text of the language."""
+        own = dict(self.match).get(lang)
+        return re.compile(own) if own else _pattern(self.word(lang), lang)
 
 
 # Fill the glossary page.
@@ -54,9 +63,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         raise RuntimeError(f"docs/{page.file.src_uri}: needs the line {MARKER} exactly once")
     lang = _lang(config)
     rows, unused = [HEADER[lang], ("---",) * 3], []
-    sections = [s for name in _pages(config) for s in _sections(config, name, lang)]
+    # Both tables link a term to the same section: the one the Chinese pages explain it in.
+    sections = {
+        code: [s for name in _pages(config) for s in _sections(config, name, code)]
+        for code in ("zh", lang)
+    }
     for term in terms(config.docs_dir):
-        link = where_explained(term, lang, config, sections)
+        place = where_explained(term, "zh", sections["zh"])
+        used = any(term.pattern(lang).search(f"{s[1]}\n{s[3]}") for s in sections[lang])
+        link = _link(config, lang, place, sections[lang]) if place and used else None
         unused += [] if link else [term.word(lang)]
         mine, other = (term.zh, term.en) if lang == "zh" else (term.en, term.zh)
         rows.append((mine, other, link))
@@ -75,40 +90,45 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 @functools.cache
 def terms(docs_dir: str) -> tuple[Term, ...]:
     entries = yaml.safe_load((Path(docs_dir) / ".terms.yml").read_text(encoding="utf-8"))
-    return tuple(Term(e["zh"], e["en"], e.get("see")) for e in entries)
+    return tuple(
+        Term(
+            e["zh"], e["en"], e.get("see"), tuple(e.get("match", {}).items()), e.get("hover", True)
+        )
+        for e in entries
+    )
 
 
-# A Markdown link to the first section that names the term in its heading, or else its text.
-def where_explained(term: Term, lang: str, config: MkDocsConfig, sections: list) -> str | None:
+# The first section that names the term in its heading, or else its text: (page, anchor).
+def where_explained(term: Term, lang: str, sections: list) -> tuple[str, str] | None:
     """`sections`: (page, title, anchor, text) of every page in the language, in nav order."""
-    pattern = _pattern(term.word(lang), lang)
+    pattern = term.pattern(lang)
     if term.see:
         page, _, anchor = term.see.partition("#")
-        page = localized(page, lang)
-        title = next((t for p, t, a, _ in sections if (p, a) == (page, anchor)), None)
-        if title is None:
-            raise RuntimeError(f"docs/.terms.yml: {term.en}: no section {term.see}")
-        return _link(config, page, title, anchor)
+        return localized(page, lang), anchor
     for in_heading in (True, False):
         for page, title, anchor, text in sections:
             if pattern.search(title if in_heading else text):
-                return _link(config, page, title, anchor)
+                return page, anchor
     return None
 
 
-def _link(config: MkDocsConfig, page: str, title: str, anchor: str) -> str:
+# A Markdown link to that section of the page in the language, named by its title there.
+def _link(config: MkDocsConfig, lang: str, place: tuple[str, str], sections: list) -> str:
+    page, anchor = localized(place[0], lang), place[1]
+    title = next((t for p, t, a, _ in sections if (p, a) == (page, anchor)), None)
+    if title is None:
+        raise RuntimeError(f"docs/.terms.yml: no section {page}#{anchor}")
     name = page_title(config, page)
     return f"[{name} › {title}]({page}#{anchor})" if anchor else f"[{name}]({page})"
 
 
 def hover(html: str, all_terms: tuple[Term, ...], lang: str) -> str:
     candidates = sorted(
-        (t for t in all_terms if len(t.word(lang)) > 1), key=lambda t: -len(t.word(lang))
+        (t for t in all_terms if t.hover and len(t.word(lang)) > 1),
+        key=lambda t: -len(t.word(lang)),
     )
     # the word lowercased: a chunk without it cannot match, and `in` costs far less than a search
-    patterns = [
-        (_pattern(t.word(lang), lang), t.other(lang), t.word(lang).lower()) for t in candidates
-    ]
+    patterns = [(t.pattern(lang), t.other(lang), t.word(lang).lower()) for t in candidates]
     used: set[str] = set()
     out, stack = [], []  # stack: (tag, skipped?) of the open elements
     for chunk in TAG.split(html):
