@@ -21,6 +21,7 @@ import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from pypinyin import lazy_pinyin
 from sources import english_slugs, localized, nav_pages
 
 MARKER = "[[glossary]]"
@@ -68,7 +69,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         code: [s for name in _pages(config) for s in _sections(config, name, code)]
         for code in ("zh", lang)
     }
-    for term in terms(config.docs_dir):
+    for term in sorted(terms(config.docs_dir), key=lambda term: sort_key(term, lang)):
         place = where_explained(term, "zh", sections["zh"])
         used = any(term.pattern(lang).search(f"{s[1]}\n{s[3]}") for s in sections[lang])
         link = _link(config, lang, place, sections[lang]) if place and used else None
@@ -85,6 +86,11 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if page.file.src_uri.split(".")[0] == "glossary" or page.file.src_uri.endswith(".ipynb"):
         return html
     return hover(html, terms(config.docs_dir), _lang(config))
+
+
+# A reader scans a table by its first column: Chinese by pinyin, English alphabetically.
+def sort_key(term: Term, lang: str) -> str:
+    return " ".join(lazy_pinyin(term.zh)).lower() if lang == "zh" else term.en.lower()
 
 
 @functools.cache
