@@ -11,8 +11,10 @@ torch.set_printoptions(precision=4, linewidth=72)
 # --8<-- [end:setup]
 
 # --8<-- [start:arithmetic]
-a = torch.rand(3, 4)
-b = torch.rand(4)  # broadcast over the 3 rows of a
+a = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+b = torch.tensor([[2.0, 2.0, 2.0], [4.0, 4.0, 4.0]])  # the same shape
+print("a + b =", a + b, sep="\n")  # element by element
+print("a / b =", a / b, sep="\n")
 print("add(a, b) == a + b:", torch.equal(torch.add(a, b), a + b))
 print("sub(a, b) == a - b:", torch.equal(torch.sub(a, b), a - b))
 print("mul(a, b) == a * b:", torch.equal(torch.mul(a, b), a * b))
@@ -26,6 +28,33 @@ print("p // 2 =", p // 2)  # floor: rounds towards -inf
 print("trunc  =", torch.div(p, 2, rounding_mode="trunc"))
 print("Python: 7 // 2 =", 7 // 2, "  -7 // 2 =", -7 // 2)
 # --8<-- [end:floor_division]
+
+# --8<-- [start:broadcasting]
+col = torch.tensor([[0], [1], [2]])  # shape (3, 1): one column
+row = torch.tensor([[0, 10]])  # shape (1, 2): one row
+print("col + row =", col + row, sep="\n")  # both stretched to (3, 2)
+print("(3, 1) + (1, 2) ->", tuple((col + row).shape))
+# --8<-- [end:broadcasting]
+
+# --8<-- [start:broadcast_missing]
+grid = torch.zeros(3, 4)
+v4 = torch.tensor([1.0, 2.0, 3.0, 4.0])  # (4,) is read as (1, 4)
+print(grid + v4)  # the row v4, repeated 3 times
+print("(3, 4) + (4,) ->", tuple((grid + v4).shape))
+both = torch.broadcast_shapes((2, 1, 4), (3, 1))  # (3, 1) is read as (1, 3, 1)
+print("(2, 1, 4) and (3, 1) ->", tuple(both))
+# --8<-- [end:broadcast_missing]
+
+# --8<-- [start:broadcast_behind]
+# raises: RuntimeError
+v3 = torch.tensor([1.0, 2.0, 3.0])
+grid + v3  # (3,) is read as (1, 3), never as (3, 1): 3 against 4
+# --8<-- [end:broadcast_behind]
+
+# --8<-- [start:broadcast_unsqueeze]
+print("v3.unsqueeze(1):", tuple(v3.unsqueeze(1).shape))  # a 1 behind
+print(grid + v3.unsqueeze(1))  # (3, 4) + (3, 1) -> (3, 4)
+# --8<-- [end:broadcast_unsqueeze]
 
 # --8<-- [start:elementwise_vs_matmul]
 m = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -48,6 +77,14 @@ print((x @ torch.rand(4, 3, 64, 32)).shape)  # batch dims (4, 3) kept
 print((x @ torch.rand(4, 1, 64, 32)).shape)  # (4, 1) broadcast to (4, 3)
 print((x @ torch.rand(64, 32)).shape)  # one matrix for the whole batch
 # --8<-- [end:matmul_batch]
+
+# --8<-- [start:matmul_broadcast_itself]
+w1 = torch.rand(4, 1, 64, 32)  # one matrix per image, for all 3 channels
+out = x @ w1  # no expand, no loop: matmul stretches (4, 1) to (4, 3)
+pairs = [(i, c) for i in range(4) for c in range(3)]
+ok = all(torch.allclose(out[i, c], x[i, c] @ w1[i, 0]) for i, c in pairs)
+print("out[i, c] == x[i, c] @ w1[i, 0] for every i, c:", ok)
+# --8<-- [end:matmul_broadcast_itself]
 
 # --8<-- [start:matmul_batch_mismatch]
 # raises: RuntimeError
@@ -131,10 +168,11 @@ print("torch.round(x) :", torch.round(h))  # ties go to the even integer
 half_away = h.sign() * (h.abs() + 0.5).floor()  # 四舍五入 at school
 print("half away from 0:", half_away)
 print("Python round(2.5) =", round(2.5))
+print("-0. == 0.:", (torch.round(h)[4] == 0).item())  # negative zero
 # --8<-- [end:round_half_even]
 
 # --8<-- [start:clamp]
-g = torch.rand(2, 3) * 15
+g = torch.randn(2, 3) * 10
 print(g)
 print("clamp(10)    :", g.clamp(10), sep="\n")  # min only
 print("clamp(0, 10) :", g.clamp(0, 10), sep="\n")
@@ -146,9 +184,23 @@ weight = torch.randn(3, 4, requires_grad=True)
 inputs = torch.randn(8, 4) * 10  # large inputs give large gradients
 loss = (inputs @ weight.t()).pow(2).mean()
 loss.backward()
-print("weight.grad.norm(2) =", weight.grad.norm(2))
-print("sqrt of sum of squares =", weight.grad.pow(2).sum().sqrt())
+print("weight.grad.norm(2)      =", weight.grad.norm(2))
+print("vector_norm(weight.grad) =", torch.linalg.vector_norm(weight.grad))
+print("sqrt of sum of squares   =", weight.grad.pow(2).sum().sqrt())
 # --8<-- [end:grad_norm]
+
+# --8<-- [start:grad_norm_not_w]
+print(f"weight.norm(2)      = {weight.norm(2).item():.4f}")  # of w itself
+print(f"weight.grad.norm(2) = {weight.grad.norm(2).item():.4f}")  # of .grad
+print("shapes:", tuple(weight.shape), tuple(weight.grad.shape))
+# --8<-- [end:grad_norm_not_w]
+
+# --8<-- [start:grad_norm_scale]
+for scale in (10, 1):  # the inputs above, then the same data unscaled
+    w_s = weight.detach().requires_grad_()  # same values, its own .grad
+    ((inputs / 10 * scale) @ w_s.t()).pow(2).mean().backward()
+    print(f"inputs x {scale:>2}: grad norm = {w_s.grad.norm(2).item():.4f}")
+# --8<-- [end:grad_norm_scale]
 
 # --8<-- [start:clip_grad_norm]
 model = nn.Linear(4, 3)
@@ -243,6 +295,13 @@ print("dtype    :", (c > 0).dtype)
 print("as 0 / 1 :", (c > 0).int())  # only if you ask for it
 print("count > 0:", (c > 0).sum())  # True counts as 1 in sum
 # --8<-- [end:comparison]
+
+# --8<-- [start:comparison_shape]
+scores = torch.tensor([[1.0, 5.0], [7.0, 3.0]])
+limits = torch.tensor([2.0, 4.0])  # (2,): one limit per column
+print(scores > limits)  # (2, 2) against (2,): broadcast
+print("shape of (2, 1) > (2,):", tuple((limits.unsqueeze(1) > limits).shape))
+# --8<-- [end:comparison_shape]
 
 # --8<-- [start:eq_vs_equal]
 x1 = torch.tensor([1, 2, 3])

@@ -16,8 +16,10 @@ def ten(run):
 
 
 def test_arithmetic_functions_equal_operators(ten):
-    assert ten.outputs["arithmetic"].count(": True") == 4
-    assert "False" not in ten.outputs["arithmetic"]
+    out = ten.outputs["arithmetic"]
+    assert out.count(": True") == 4 and "False" not in out
+    assert numbers(out)[:6] == [3.0, 4.0, 5.0, 8.0, 9.0, 10.0]  # a + b, element by element
+    assert numbers(out)[6:12] == [0.5, 1.0, 1.5, 1.0, 1.25, 1.5]  # a / b
 
 
 def test_floor_division_rounds_down(ten):
@@ -26,6 +28,35 @@ def test_floor_division_rounds_down(ten):
     assert out[1] == "p // 2 = tensor([ 3, -4])"
     assert out[2] == "trunc  = tensor([ 3, -3])"
     assert out[3] == "Python: 7 // 2 = 3   -7 // 2 = -4"
+
+
+def test_broadcasting_stretches_size_1_dimensions(ten):
+    """The (3, 1) + (1, 2) example: both are stretched to (3, 2)."""
+    out = ten.outputs["broadcasting"]
+    assert out.splitlines()[1:4] == [
+        "tensor([[ 0, 10],",
+        "        [ 1, 11],",
+        "        [ 2, 12]])",
+    ]
+    col = ten.namespace["col"]
+    assert (col + torch.tensor([[0, 10]])).tolist() == [[0, 10], [1, 11], [2, 12]]
+    assert out.endswith("(3, 1) + (1, 2) -> (3, 2)\n")
+
+
+def test_broadcasting_adds_missing_dimensions_in_front_only(ten):
+    lines = ten.outputs["broadcast_missing"].splitlines()
+    assert numbers("".join(lines[:3])) == [1.0, 2.0, 3.0, 4.0] * 3  # v4 added to every row
+    assert lines[3:] == ["(3, 4) + (4,) -> (3, 4)", "(2, 1, 4) and (3, 1) -> (2, 3, 4)"]
+    assert ten.outputs["broadcast_behind"] == (
+        "RuntimeError: The size of tensor a (4) must match the size of tensor b (3) "
+        "at non-singleton dimension 1\n"
+    )
+    with pytest.raises(RuntimeError):
+        torch.broadcast_shapes((3, 4), (3,))  # (3,) is never read as (3, 1)
+    assert torch.broadcast_shapes((3, 4), (3, 1)) == (3, 4)
+    out = ten.outputs["broadcast_unsqueeze"]
+    assert out.startswith("v3.unsqueeze(1): (3, 1)\n")
+    assert numbers(out.split("\n", 1)[1]) == [1.0] * 4 + [2.0] * 4 + [3.0] * 4  # per column
 
 
 def test_elementwise_product_differs_from_matrix_product(ten):
@@ -45,7 +76,15 @@ def test_matmul_broadcasts_batch_dimensions(ten):
     assert out.startswith("RuntimeError: The size of tensor a (3) must match")
 
 
-def test_correction_matmul_of_vectors_sums_the_products(ten):
+def test_matmul_broadcasts_batch_dimensions_by_itself(ten):
+    """Note 001, p. 22: '…则还需要使用broadcasting': matmul does it, no manual expand."""
+    ns = ten.namespace
+    assert ns["w1"].shape == (4, 1, 64, 32) and ns["out"].shape == (4, 3, 28, 32)
+    assert torch.allclose(ns["out"], ns["x"] @ ns["w1"].expand(4, 3, 64, 32))
+    assert ten.outputs["matmul_broadcast_itself"].endswith("for every i, c: True\n")
+
+
+def test_matmul_of_vectors_is_a_dot_product_that_sums(ten):
     """Note 000, Q10: '一维输入时候是向量的点乘操作，逐个元素相乘并得到结果。'"""
     ns = ten.namespace
     dot = ns["u"] @ ns["v"]
@@ -91,7 +130,7 @@ def test_pow_sqrt_rsqrt(ten):
     assert ten.outputs["pow_sqrt"].count(": True") == 2
 
 
-def test_correction_pow_is_elementwise_not_matrix_power(ten):
+def test_pow_is_elementwise_not_matrix_power(ten):
     """Note 001, p. 22: '3.矩阵的乘方运算:pow(a,2/3/4...)'."""
     t = ten.namespace["t"]
     assert t.pow(2).tolist() == [[1.0, 4.0], [9.0, 16.0]]
@@ -126,29 +165,61 @@ def test_correction_round_is_half_to_even(ten):
     assert lines[2].startswith("half away from 0:")
     assert numbers(lines[2]) == [1.0, 2.0, 3.0, 4.0, -1.0, -3.0]
     assert torch.round(torch.tensor([0.5, 2.5])).tolist() == [0.0, 2.0]
-    assert ten.outputs["round_half_even"].endswith("round(2.5) = 2\n")
+    assert lines[3] == "Python round(2.5) = 2"
 
 
-def test_clamp(ten):
+def test_negative_zero_equals_zero(ten):
+    rounded = torch.round(ten.namespace["h"])
+    assert "-0.," in ten.outputs["round_half_even"].splitlines()[1]
+    assert math.copysign(1.0, rounded[4].item()) == -1.0  # the sign is kept
+    assert rounded[4].item() == 0.0 and ten.outputs["round_half_even"].endswith(": True\n")
+
+
+def test_clamp_shows_both_bounds(ten):
     g = ten.namespace["g"]
+    assert g.min().item() < 0 and g.max().item() > 10  # both bounds have work to do
     assert g.clamp(10).min().item() == 10.0
-    assert g.clamp(0, 10).max().item() == 10.0 and g.clamp(0, 10).min().item() == g.min().item()
-    assert torch.equal(g.clamp(max=10), g.clamp(0, 10))  # g has no negatives
+    assert g.clamp(0, 10).min().item() == 0.0 and g.clamp(0, 10).max().item() == 10.0
+    assert g.clamp(max=10).min().item() == g.min().item() < 0  # no lower bound
+    assert not torch.equal(g.clamp(max=10), g.clamp(0, 10))
     shown = numbers(ten.outputs["clamp"])
-    assert len(shown) == 4 * 6 and shown[6:12].count(10.0) == 4
+    assert len(shown) == 4 * 6
+    assert shown[12:18].count(0.0) == 3 and shown[12:18].count(10.0) == 1  # clamp(0, 10)
 
 
 def test_grad_norm_is_l2_norm_of_the_gradient(ten):
     grad = ten.namespace["weight"].grad
     expected = math.sqrt(sum(x * x for x in grad.flatten().tolist()))
     assert grad.norm(2).item() == pytest.approx(expected, rel=1e-6)
-    first, second = numbers(ten.outputs["grad_norm"])
-    assert first == second and first > 100  # the "exploding" size the notes mention
+    assert torch.linalg.vector_norm(grad).item() == pytest.approx(expected, rel=1e-6)
+    assert numbers(ten.outputs["grad_norm"]) == [230.5694] * 3  # the number the prose cites
+
+
+def test_correction_grad_norm_is_the_norm_of_the_gradient_not_of_w(ten):
+    """Note 001, p. 22: 'w.grad.norm(2):打印矩阵w的模'."""
+    weight = ten.namespace["weight"]
+    assert weight.grad.shape == weight.shape
+    assert weight.grad.norm(2).item() > 50 * weight.norm(2).item()  # far apart
+    assert ten.outputs["grad_norm_not_w"].splitlines() == [
+        "weight.norm(2)      = 3.7352",
+        "weight.grad.norm(2) = 230.5694",
+        "shapes: (3, 4) (3, 4)",
+    ]
+    w = torch.tensor([3.0, 4.0], requires_grad=True)  # |w| = 5
+    (w * torch.tensor([1.0, 0.0])).sum().backward()  # gradient (1, 0)
+    assert w.norm(2).item() == 5.0 and w.grad.norm(2).item() == 1.0
+
+
+def test_grad_norm_follows_the_scale_of_the_inputs(ten):
+    """Note 001, p. 22: '模如果等于100…属于梯度爆炸': 230 here, from inputs scaled by 10."""
+    big, small = numbers(ten.outputs["grad_norm_scale"])
+    assert big == 230.5694 and small == 2.3057 and big > 100 > small
+    assert big / small == pytest.approx(100, rel=1e-3)  # the loss is quadratic in the inputs
 
 
 def test_clip_grad_norm_scales_all_gradients_to_max_norm(ten):
     ns = ten.namespace
-    assert ns["before"].item() > 100
+    assert ns["before"].item() == pytest.approx(93.4, abs=1e-4) and ns["before"].item() > 1
     assert ns["after"].item() == pytest.approx(1.0, abs=1e-4)
     assert ten.outputs["clip_grad_norm"].splitlines()[1].endswith(" 1.0000")
     # the returned total is the norm before clipping, over all parameters as one vector
@@ -177,7 +248,7 @@ def test_normalize_keeps_shape_and_gives_unit_rows(ten):
     assert torch.allclose(unit.norm(2, dim=1), torch.ones(2))
 
 
-def test_correction_torch_norm_is_deprecated(ten):
+def test_torch_norm_is_deprecated_but_still_right(ten):
     """Note 001, p. 23: 'norm(1/2:表示做L1范数还是L2范数[,dim=0/1/...])' (the torch.norm API)."""
     out = ten.outputs["linalg_norms"].splitlines()
     assert out[0] == "torch.norm is deprecated and may be removed in a future PyTorch release."
@@ -203,9 +274,10 @@ def test_reductions(ten):
 def test_argmax_without_dim_indexes_the_flattened_tensor(ten):
     ns = ten.namespace
     logits, flat = ns["logits"], ns["flat"]
-    assert flat.item() == 3 and logits.flatten()[flat] == logits.max()
-    assert logits.argmax(dim=1).tolist() == [3, 7, 8, 0]
-    assert "as (row, col) : (tensor(0), tensor(3))" in ten.outputs["argmax"]
+    assert flat.item() == 22 and logits.flatten()[flat] == logits.max()
+    assert logits[2, 2] == logits.max()  # 22 = 2 * 10 + 2
+    assert logits.argmax(dim=1).tolist() == [9, 4, 2, 4]
+    assert "as (row, col) : (tensor(2), tensor(2))" in ten.outputs["argmax"]
 
 
 def test_dim_and_keepdim_shapes(ten):
@@ -213,14 +285,14 @@ def test_dim_and_keepdim_shapes(ten):
     assert "shape          : (4,)" in out
     assert "keepdim=True   : (4, 1)" in out
     assert "keepdim lets it broadcast: (4, 10)" in out
-    assert ten.namespace["best"].indices.tolist() == [3, 7, 8, 0]
+    assert ten.namespace["best"].indices.tolist() == [9, 4, 2, 4]
 
 
 def test_topk_defaults_to_the_last_dimension(ten):
     assert "If :attr:`dim` is not given, the last dimension" in torch.topk.__doc__
     assert "If :attr:`dim` is not given, the last dimension" in torch.kthvalue.__doc__
     assert "same as dim=1: True" in ten.outputs["topk"]
-    assert ten.namespace["top3"].indices[:, 0].tolist() == [3, 7, 8, 0]
+    assert ten.namespace["top3"].indices[:, 0].tolist() == [9, 4, 2, 4]
     low = ten.namespace["low3"].values
     assert torch.equal(low, low.sort(dim=1).values)  # smallest first
 
@@ -243,6 +315,15 @@ def test_correction_comparisons_return_bool(ten):
     assert torch.eq(torch.tensor([1, 2]), torch.tensor([1, 0])).dtype == torch.bool
 
 
+def test_comparisons_broadcast(ten):
+    assert ten.outputs["comparison_shape"].splitlines() == [
+        "tensor([[False,  True],",
+        "        [ True, False]])",
+        "shape of (2, 1) > (2,): (2, 2)",
+    ]
+    assert (torch.zeros(3, 1) < torch.ones(4)).shape == (3, 4)  # not the shape of either side
+
+
 def test_eq_versus_equal(ten):
     ns = ten.namespace
     assert torch.eq(ns["x1"], ns["x2"]).tolist() == [True, False, True]
@@ -263,6 +344,10 @@ def test_correction_where_arguments_broadcast(ten):
     shapes = [tuple(ns[k].shape) for k in ("mask", "ones", "minus")]
     assert shapes == [(2, 3), (3,), (2, 1)]
     assert ns["picked"].tolist() == [[1, -1, 3], [-2, 2, -2]]
+    assert torch.where(ns["mask"], 1, 0).tolist() == [[1, 0, 1], [0, 1, 0]]  # Python numbers
+    assert torch.where(torch.rand(4, 1) > 2, torch.zeros(3), 1.0).shape == (4, 3)
+    with pytest.raises(RuntimeError):  # broadcastable shapes are needed, not any shapes
+        torch.where(ns["mask"], torch.zeros(2), 1.0)
 
 
 def test_gather_looks_up_the_table(ten):
