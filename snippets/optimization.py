@@ -132,12 +132,30 @@ print("Hessian:", H)
 print("eigenvalues:", torch.linalg.eigvalsh(H))
 # --8<-- [end:saddle_point]
 
+
+# --8<-- [start:saddle_local_max]
+def tilted(p):
+    return p[0] ** 2 - p[1] ** 2 + p[1] ** 4 / 4  # x² − y² plus a y⁴ term
+
+
+start = torch.zeros(2, requires_grad=True)
+(g0,) = torch.autograd.grad(tilted(start), start)
+print("gradient at (0, 0):", g0)
+print("Hessian eigenvalues:", torch.linalg.eigvalsh(hessian(tilted, start)))
+ys = torch.tensor([-3.0, -0.5, 0.0, 0.5, 3.0])
+print("y:                  ", ys)
+print("f(0, y):            ", tilted(torch.stack([0 * ys, ys])))
+# --8<-- [end:saddle_local_max]
+
 # --8<-- [start:saddle_slowdown]
 near = descend(saddle, [1.0, 1e-3], lr=0.1, steps=40)
+slopes = 2 * near.norm(dim=1)  # |∇f| = |(2x, -2y)| at every step
 for step in (0, 10, 20, 30, 40):
     x, y = near[step].tolist()
-    slope = 2 * math.hypot(x, y)  # |∇f| = |(2x, -2y)|
+    slope = slopes[step].item()
     print(f"step {step:>2}: x = {x:.1e}  y = {y:.1e}  |∇f| = {slope:.1e}")
+slowest = slopes.argmin().item()
+print(f"smallest |∇f|: {slopes[slowest]:.3f} at step {slowest}")
 on_axis = descend(saddle, [1.0, 0.0], lr=0.1, steps=40)[-1]
 print("starting exactly at y = 0 instead:", on_axis)
 # --8<-- [end:saddle_slowdown]
@@ -177,37 +195,44 @@ for n in (1, 2, 3, 5, 10):
 
 # --8<-- [start:toy_networks]
 toy_x = torch.linspace(-2, 2, 64).unsqueeze(1)
-toy_y = torch.sin(3 * toy_x)  # a small regression task
+toy_y = torch.sin(3 * toy_x)  # a small regression task: fit sin 3x
 
 
 def toy_weights(depth, width=32, seed=0):
-    """Kaiming-normal weights of a ReLU MLP with `depth` hidden layers."""
+    """Weights of a ReLU MLP (no biases) with `depth` hidden layers.
+
+    An input matrix, `depth` hidden width × width matrices and an output
+    matrix: depth + 2 in all. Kaiming-normal (see "Initialisation")."""
     g = torch.Generator().manual_seed(seed)
     shapes = [(width, 1)] + [(width, width)] * depth + [(1, width)]
     return [torch.randn(s, generator=g) * math.sqrt(2 / s[1]) for s in shapes]
 
 
 def toy_loss(weights, skip):
-    """MSE of the MLP; weights may carry a leading batch dimension."""
+    """MSE of the MLP. A weight may carry a leading batch dimension (one
+    weight set per point of a slice): then one loss per set comes back."""
     h = toy_x @ weights[0].mT
     hidden = weights[1:-1]
     for w in hidden:
         branch = torch.relu(h @ w.mT)  # F(h)
-        # with a skip connection: h + F(h), scaled so h stays bounded
+        # with a skip connection h + F(h); the branch is scaled by
+        # 1/√depth so h stays bounded (a real ResNet uses BatchNorm)
         h = h + branch / math.sqrt(len(hidden)) if skip else branch
     return ((h @ weights[-1].mT - toy_y) ** 2).mean(dim=(-2, -1))
 
 
-weights = toy_weights(20)
-print("weight shapes:", [tuple(w.shape) for w in weights[:2]], "...")
-batch = [torch.stack([w, 2 * w]) for w in weights]  # two weight sets
-print("losses of w and 2w, plain:   ", toy_loss(batch, skip=False))
-print("losses of w and 2w, residual:", toy_loss(batch, skip=True))
+NETS = ((2, False), (20, False), (20, True))  # (hidden layers, skip)
+for depth, skip in NETS:
+    kind = "residual" if skip else "plain"
+    weights = toy_weights(depth)
+    loss = toy_loss(weights, skip).item()
+    print(f"{kind:>8}, {depth:>2} hidden layers:", end="")
+    print(f" {len(weights)} weight matrices, loss at the start {loss:.3f}")
 # --8<-- [end:toy_networks]
 
 
 # --8<-- [start:loss_slice]
-@functools.cache  # the figure below draws these same slices again
+@functools.cache  # the figure below draws seed 0's slices again
 def loss_slice(depth, skip, seed=0, points=201):
     """L(w + t·d) for t in [-1, 1], d a filter-normalised random direction."""
     weights = toy_weights(depth, seed=seed)
@@ -216,6 +241,7 @@ def loss_slice(depth, skip, seed=0, points=201):
     moved = []
     for w in weights:
         d = torch.randn(w.shape, generator=g)
+        # filter normalisation: each row of d gets the norm of w's row
         d = d * w.norm(dim=1, keepdim=True) / d.norm(dim=1, keepdim=True)
         moved.append(w + t * d)  # one copy of the weights for every t
     return toy_loss(moved, skip)
@@ -226,10 +252,13 @@ def count_minima(losses):
     return int(((slope[:-1] < 0) & (slope[1:] > 0)).sum())
 
 
-for depth, skip in ((2, False), (20, False), (20, True)):
+SEEDS = range(8)  # 8 random networks and directions, not one
+print("local minima along one random line, seeds 0 to 7:")
+for depth, skip in NETS:
     kind = "residual" if skip else "plain"
-    minima = count_minima(loss_slice(depth, skip))
-    print(f"{kind:>8}, {depth:>2} layers: local minima on the line: {minima}")
+    counts = [count_minima(loss_slice(depth, skip, s)) for s in SEEDS]
+    print(f"{kind:>8}, {depth:>2} hidden layers:", end="")
+    print("".join(f"{c:>3}" for c in counts), f"  mean {sum(counts) / 8}")
 # --8<-- [end:loss_slice]
 
 # --8<-- [start:kaiming_std]
@@ -241,10 +270,14 @@ print(
     f"  √(2/256) = {math.sqrt(2 / 256):.4f}"
 )
 default = nn.Linear(256, 256).weight.detach()
-print("nn.Linear default:")
+print("nn.Linear default, U(-1/√256, 1/√256):")
 print(
     f"  max |w| = {default.abs().max().item():.4f},"
     f"  1/√256 = {1 / math.sqrt(256):.4f}"
+)
+print(
+    f"  std of w = {default.std().item():.4f},"
+    f"  √(1/(3·256)) = {math.sqrt(1 / (3 * 256)):.4f}"
 )
 # --8<-- [end:kaiming_std]
 
@@ -269,10 +302,13 @@ inits = {
     "N(0, 0.1²)": lambda n: torch.randn(n, n) * 0.1,
 }
 layers = (1, 5, 10, 20)
-print(f"{'RMS after layer':<18}" + "".join(f"{k:>10}" for k in layers))
+header = "".join(f"{k:>9}" for k in layers)
+print(f"{'RMS after layer':<18}{header}  per layer")
 for name, new_weight in inits.items():
     rms = activation_rms(new_weight)
-    print(f"{name:<18}" + "".join(f"{rms[k - 1]:>10.2e}" for k in layers))
+    row = "".join(f"{rms[k - 1]:>9.2e}" for k in layers)
+    factor = (rms[-1] / rms[0]) ** (1 / 19)  # mean factor, layer 1 to 20
+    print(f"{name:<18}{row}  × {factor:.3f}")
 # --8<-- [end:init_variance]
 
 
@@ -364,34 +400,43 @@ def ravine(p):
     return (p[0] ** 2 + 25 * p[1] ** 2) / 2  # curvatures 1 and 25
 
 
-def steps_needed(lr, momentum, tol=1e-6):
-    path = descend(ravine, [-8.0, 1.0], lr, momentum, steps=450)
-    below = (ravine(path.T) < tol).nonzero()
-    return below[0].item() if len(below) else None
+def steps_needed(lr, momentum, tol=1e-6, most=450):
+    """SGD from (-8, 1) until f < tol; None if it diverges or takes longer."""
+    p = torch.tensor([-8.0, 1.0], requires_grad=True)
+    optimizer = torch.optim.SGD([p], lr=lr, momentum=momentum)
+    for step in range(most + 1):
+        loss = ravine(p)
+        if loss < tol or loss > 1e6:  # converged, or diverged
+            return step if loss < tol else None
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return None
 
 
 print("steps until f < 1e-6, starting at (-8, 1):")
-for lr in (0.02, 0.06):
+print("              momentum 0    0.5    0.9")
+for lr in (0.02, 0.075, 0.085):  # the y limit without momentum: 0.08
     counts = [steps_needed(lr, m) for m in (0.0, 0.5, 0.9)]
-    print(f"  lr = {lr}:  momentum 0 → {counts[0]:>3},", end="")
-    print(f"  0.5 → {counts[1]:>3},  0.9 → {counts[2]:>3}")
+    shown = "".join(f"{c or 'never':>7}" for c in counts)
+    print(f"  lr = {lr:<5}     {shown}")
 # --8<-- [end:momentum_ravine]
+
+# --8<-- [start:momentum_y]
+# What happens along y: the sign of y at steps 1 to 12, and |y| at step 20
+for lr in (0.02, 0.075):
+    for momentum in (0.0, 0.5):
+        y = descend(ravine, [-8.0, 1.0], lr, momentum, steps=20)[:, 1]
+        signs = "".join("+" if v > 0 else "-" for v in y[1:13])
+        print(f"lr = {lr:<5} momentum {momentum}: y signs {signs}", end="")
+        print(f"   |y| at step 20: {y[20].abs():.1e}")
+# --8<-- [end:momentum_y]
 
 # --8<-- [start:momentum_escape]
 for momentum in (0.0, 0.5, 0.9, 0.95):
     end = descend(bumpy, 2.0, lr=0.02, momentum=momentum, steps=300)[-1]
     print(f"momentum {momentum:<4}: from x = 2 to x = {end:+.4f}")
 # --8<-- [end:momentum_escape]
-
-# --8<-- [start:log_base]
-e = torch.tensor(math.e)
-hundred = torch.tensor(100.0)
-print(f"torch.log(e)       = {torch.log(e):.4f}")
-print(f"torch.log(100)     = {torch.log(hundred):.4f}")
-print(f"torch.log10(100)   = {torch.log10(hundred):.4f}")
-print(f"torch.log2(8)      = {torch.log2(torch.tensor(8.0)):.4f}")
-print(f"log(100) / log(10) = {torch.log(hundred) / math.log(10):.4f}")
-# --8<-- [end:log_base]
 
 
 # --8<-- [start:figure_local_minima]
@@ -452,9 +497,9 @@ def figure_skip_connections():
     fig, ax = plt.subplots(figsize=(7, 3.4), layout="constrained")
     t = torch.linspace(-1, 1, 201)
     labels = {
-        (2, False): r"$h \leftarrow F(h)$, $2$",
-        (20, False): r"$h \leftarrow F(h)$, $20$",
-        (20, True): r"$h \leftarrow h + F(h)$, $20$",
+        (2, False): r"$h \leftarrow F(h)$, $n = 2$",
+        (20, False): r"$h \leftarrow F(h)$, $n = 20$",
+        (20, True): r"$h \leftarrow h + F(h)$, $n = 20$",
     }
     for (depth, skip), label in labels.items():
         ax.plot(t, loss_slice(depth, skip), label=label)
@@ -510,10 +555,10 @@ def figure_momentum():
     top.contour(gx, gy, ravine(torch.stack([gx, gy])), levels, colors="grey")
     for momentum in (0.0, 0.5):
         path = descend(
-            ravine, [-8.0, 1.0], lr=0.06, momentum=momentum, steps=60
+            ravine, [-8.0, 1.0], lr=0.075, momentum=momentum, steps=60
         )
         top.plot(*path.T, ".-", ms=4, label=rf"$\mu = {momentum}$")
-    top.set(xlabel="$x$", ylabel="$y$", title=r"$\eta = 0.06$")
+    top.set(xlabel="$x$", ylabel="$y$", title=r"$\eta = 0.075$")
     top.set_aspect("equal")
     for momentum in (0.0, 0.9):
         path = descend(bumpy, 2.0, lr=0.02, momentum=momentum, steps=120)
