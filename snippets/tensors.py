@@ -250,6 +250,11 @@ print("mean:", s.mean().item(), "  sum / numel:", (s.sum() / s.numel()).item())
 print("numel = 2 x 4 =", s.numel())
 # --8<-- [end:reductions]
 
+# --8<-- [start:mean_needs_float]
+# raises: RuntimeError
+torch.arange(1, 9).mean()  # integers: mean() wants floating point
+# --8<-- [end:mean_needs_float]
+
 # --8<-- [start:argmax]
 logits = torch.randn(4, 10)  # scores of 4 images over 10 classes
 flat = logits.argmax()

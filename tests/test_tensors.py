@@ -271,6 +271,14 @@ def test_reductions(ten):
     assert out[5] == "numel = 2 x 4 = 8"
 
 
+def test_mean_needs_a_floating_point_tensor(ten):
+    assert ten.outputs["mean_needs_float"].startswith(
+        "RuntimeError: mean(): could not infer output dtype."
+    )
+    ints = torch.arange(1, 9)
+    assert ints.sum().item() == 36 and ints.float().mean().item() == 4.5
+
+
 def test_argmax_without_dim_indexes_the_flattened_tensor(ten):
     ns = ten.namespace
     logits, flat = ns["logits"], ns["flat"]
