@@ -24,6 +24,18 @@ print(
 )
 # --8<-- [end:softmax_basics]
 
+# --8<-- [start:softmax_purpose]
+scores = torch.tensor([2.0, -1.0, 0.5], requires_grad=True)
+print("scores / their sum:", scores.detach() / scores.detach().sum())
+hard = F.one_hot(scores.argmax(), 3)  # the "hard" max, as a one-hot vector
+print("one-hot of argmax:", hard, "| carries a gradient:", hard.requires_grad)
+soft = torch.softmax(scores, 0)
+soft[0].backward()  # how softmax(scores)[0] moves with each score
+print(f"softmax: {soft.detach()} | sum: {soft.sum().item():.4f}")
+print("gradient of softmax[0]:", scores.grad)
+print("float32 exp(89.0):", torch.exp(torch.tensor(89.0)))
+# --8<-- [end:softmax_purpose]
+
 # --8<-- [start:cross_entropy_one_hot]
 y = torch.tensor([2])  # the true class of one example
 onehot = F.one_hot(y, 3).float()
@@ -32,8 +44,10 @@ for values in ([0.2, 0.2, 0.6], [0.39, 0.01, 0.6], [0.7, 0.1, 0.2]):
     y_hat = torch.tensor([values])  # predicted probabilities
     full = -(onehot * torch.log(y_hat)).sum()  # -sum_j y_j log y_hat_j
     true_class = -torch.log(y_hat[0, 2])
+    predicted = y_hat.argmax().item()  # the class the model picks
     print(
         f"y_hat = {values}: H = {full:.4f}, -log y_hat[2] = {true_class:.4f}"
+        f", predicted class {predicted}"
     )
 # --8<-- [end:cross_entropy_one_hot]
 
@@ -43,6 +57,34 @@ F.cross_entropy(logits, y).backward()
 print("d loss / d o:     ", logits.grad)
 print("softmax(o) - y:   ", torch.softmax(logits.detach(), 1) - onehot)
 # --8<-- [end:cross_entropy_gradient]
+
+# --8<-- [start:entropy_kl]
+y_true = torch.tensor([0.1, 0.2, 0.7])  # a true distribution (a soft label)
+o3 = torch.tensor([1.0, 2.0, 3.0])  # logits
+q_hat = torch.softmax(o3, 0)  # the predicted distribution
+surprisal = -torch.log(q_hat)  # -log q_j: rarer means more surprising
+entropy = (y_true * -torch.log(y_true)).sum()  # H(y)
+cross = (y_true * surprisal).sum()  # H(y, q)
+kl = (y_true * torch.log(y_true / q_hat)).sum()  # KL(y || q)
+print("surprisal -log q:", surprisal)
+print(f"H(y) = {entropy:.4f}, KL(y||q) = {kl:.4f}, sum = {entropy + kl:.4f}")
+print(f"H(y, q) = {cross:.4f}")
+print(f"F.kl_div:        {F.kl_div(q_hat.log(), y_true, reduction='sum'):.4f}")
+ce_soft = F.cross_entropy(o3[None], y_true[None])  # probabilities as target
+print(f"F.cross_entropy: {ce_soft:.4f}")
+# --8<-- [end:entropy_kl]
+
+# --8<-- [start:likelihood]
+torch.manual_seed(0)
+logits4 = torch.randn(4, 3)  # logits of 4 examples, 3 classes
+labels4 = torch.tensor([2, 0, 1, 2])
+# the categorical model: P(class j) = softmax(o)_j
+model = torch.distributions.Categorical(logits=logits4)
+nll = -model.log_prob(labels4).sum()  # -log P(all four labels)
+print(f"-log likelihood:       {nll:.4f}")
+total = F.cross_entropy(logits4, labels4, reduction="sum")
+print(f"sum of cross-entropies: {total:.4f}")
+# --8<-- [end:likelihood]
 
 
 # --8<-- [start:naive_softmax]
@@ -64,6 +106,12 @@ print("axis=1:       ", tuple(X.sum(axis=1).shape))  # NumPy's name for dim
 print("'keepdims' in torch.sum's docs:", "keepdims" in torch.sum.__doc__)
 # --8<-- [end:keepdims_alias]
 
+# --8<-- [start:float64_range]
+low = torch.tensor([[-110.0, -111.0]])
+print("float32:", softmax(low))
+print("float64:", softmax(low.double()))  # same formula, wider range
+# --8<-- [end:float64_range]
+
 # --8<-- [start:float32_limits]
 info = torch.finfo(torch.float32)
 smallest_subnormal = 2.0**-149
@@ -79,11 +127,32 @@ for xi, ei in zip(x.tolist(), torch.exp(x).tolist(), strict=True):
 # --8<-- [end:float32_limits]
 
 # --8<-- [start:naive_overflow]
-extreme = torch.tensor(
-    [[90.0, 0.0], [-110.0, -111.0], [-100.0, -101.0], [1.0, 2.0]]
-)
-print(softmax(extreme))
+extreme = [
+    [90.0, 0.0],  # exp(90) overflows
+    [88.5, 88.5],  # each exp is finite, their sum is not
+    [86.5] * 10,  # ten finite exps, an infinite sum
+    [-110.0, -111.0],  # every exp underflows to 0
+    [-100.0, -101.0],  # subnormal exps
+    [1.0, 2.0],
+]
+print("  max o  log sum exp o  naive softmax")
+for row in extreme:
+    lse = math.log(sum(math.exp(v) for v in row))  # exact, in float64
+    naive = softmax(torch.tensor([row]))[0]
+    print(f"{max(row):7.2f}  {lse:13.2f}  {naive}")
+loss = -torch.log(softmax(torch.tensor([[88.5, 88.5]]))[0, 0])
+print("naive loss on [88.5, 88.5], class 0:", loss)
 # --8<-- [end:naive_overflow]
+
+# --8<-- [start:overflow_threshold]
+limit = math.log(torch.finfo(torch.float32).max)  # 88.72
+for q in (2, 10, 1000):
+    edge = limit - math.log(q)  # q equal logits: log-sum-exp = o + log q
+    below = softmax(torch.full((1, q), edge - 0.01))[0, 0].item()
+    above = softmax(torch.full((1, q), edge + 0.01))[0, 0].item()
+    print(f"q = {q:4}: all logits {edge - 0.01:.2f} -> {below:.4f}, ", end="")
+    print(f"all logits {edge + 0.01:.2f} -> {above:.4f}")
+# --8<-- [end:overflow_threshold]
 
 
 # --8<-- [start:stable_softmax]
@@ -93,11 +162,12 @@ def stable_softmax(X):
     return X_exp / X_exp.sum(1, keepdim=True)
 
 
-print(stable_softmax(extreme))
-print(
-    "same as torch.softmax:",
-    torch.equal(stable_softmax(extreme), torch.softmax(extreme, 1)),
-)
+same = True
+for row in extreme:
+    o_row = torch.tensor([row])
+    print(stable_softmax(o_row))
+    same = same and torch.equal(stable_softmax(o_row), torch.softmax(o_row, 1))
+print("all the same as torch.softmax:", same)
 # --8<-- [end:stable_softmax]
 
 
@@ -204,7 +274,8 @@ def figure_loss_breakdown():
     for edge in (88.72, 103.97):
         ax.axvline(edge, color="grey", ls=":", lw=1)
         ax.text(edge + 1.5, 4, f"{edge}", color="grey", rotation=90)
-    ax.set(xlabel=r"$o_1 - o_2$", xlim=(0, 150), ylim=(0, 155))
+    ax.set(xlabel=r"$o_1 - o_2$", ylabel=r"$-\log \hat y_2$")
+    ax.set(xlim=(0, 150), ylim=(0, 155))
     ax.grid(alpha=0.4)
     ax.legend(frameon=False, loc="upper left", fontsize=12, labelspacing=1.2)
     return fig

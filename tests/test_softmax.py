@@ -8,6 +8,9 @@ import torch.nn.functional as F
 from conftest import numbers
 from matplotlib.figure import Figure
 
+# d2l-zh 1.0, §3.4.5, the sentence note 003's "交叉熵" subsection rewords.
+OTHER_QUOTES = {"交叉熵只关心对正确类别的预测概率": "d2l-zh 1.0 §3.4.5 (交叉熵损失函数)"}
+
 
 @pytest.fixture(scope="module")
 def sm(run):
@@ -23,12 +26,44 @@ def test_softmax_is_a_distribution_that_keeps_the_order(sm):
     assert out.rstrip().endswith("softmax(o - 100) == softmax(o): True")
 
 
-def test_cross_entropy_with_one_hot_reads_only_the_true_class(sm):
+def test_correction_softmax_is_a_differentiable_distribution_not_a_numerical_aid(sm):
+    """Note 003: 'softmax的提出，很大程度上是为了数值计算的方便'."""
+    ns = sm.namespace
+    scores = ns["scores"].detach()
+    assert (scores / scores.sum() < 0).any()  # dividing by the sum is no distribution
+    hard = F.one_hot(ns["scores"].argmax(), 3)  # argmax: a distribution, but no gradient
+    assert not hard.requires_grad and hard.grad_fn is None
+    soft = torch.softmax(ns["scores"], 0)
+    assert (soft > 0).all() and soft.sum().item() == pytest.approx(1.0)
+    assert soft.grad_fn is not None
+    grad = ns["scores"].grad  # d softmax[0] / d scores = p_0 (delta_0j - p_j): none zero
+    p0 = soft.detach()
+    assert torch.allclose(grad, p0[0] * (torch.eye(3)[0] - p0))
+    assert (grad != 0).all()
+    assert torch.isinf(torch.exp(torch.tensor(89.0)))  # the exp is what overflows
+    lines = sm.outputs["softmax_purpose"].splitlines()
+    assert numbers(lines[0]) == [1.3333, -0.6667, 0.3333]
+    assert lines[1].endswith("carries a gradient: False")
+    assert numbers(lines[3]) == [0.1684, -0.0307, -0.1377]
+    assert lines[4] == "float32 exp(89.0): tensor(inf)"
+
+
+def test_correction_cross_entropy_reads_the_true_class_not_the_predicted_one(sm):
+    """Note 003: '只关心分类出来的那个结果的概率比的大小，而不在意其它的结果'."""
     lines = sm.outputs["cross_entropy_one_hot"].splitlines()[1:]
     values = [numbers(line)[-2:] for line in lines]
     assert all(h == t for h, t in values)  # H equals -log y_hat[true class]
     assert values[0] == values[1] == [0.5108, 0.5108]  # other classes do not matter
-    assert values[2][0] == pytest.approx(-math.log(0.2), abs=1e-4)  # not the argmax class
+    assert lines[2].endswith("predicted class 0")  # the model classifies it as class 0 ...
+    assert values[2][0] == pytest.approx(-math.log(0.2), abs=1e-4)  # ... the loss reads class 2
+    y_hat = torch.tensor([[0.7, 0.1, 0.2]])
+    loss = F.nll_loss(torch.log(y_hat), torch.tensor([2]))
+    assert loss.item() == pytest.approx(-math.log(0.2))
+    assert loss.item() != pytest.approx(-math.log(y_hat.max().item()))
+    # the same with logits: F.cross_entropy reads the label's class, whatever the argmax
+    assert F.cross_entropy(torch.log(y_hat), torch.tensor([2])).item() == pytest.approx(
+        -math.log(0.2)
+    )
 
 
 def test_cross_entropy_gradient_is_softmax_minus_one_hot(sm):
@@ -37,6 +72,36 @@ def test_cross_entropy_gradient_is_softmax_minus_one_hot(sm):
     o = torch.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
     F.cross_entropy(o, torch.tensor([2])).backward()
     assert torch.allclose(o.grad, torch.softmax(o.detach(), 1) - sm.namespace["onehot"])
+
+
+def test_cross_entropy_is_entropy_plus_kl_divergence(sm):
+    ns = sm.namespace
+    y, q = ns["y_true"], ns["q_hat"]
+    entropy = -(y * y.log()).sum()
+    kl = F.kl_div(q.log(), y, reduction="sum")
+    cross = F.cross_entropy(ns["o3"][None], y[None])  # probabilities as the target
+    assert torch.allclose(entropy + kl, cross)
+    assert kl > 0 and entropy > 0
+    lines = sm.outputs["entropy_kl"].splitlines()
+    assert numbers(lines[0]) == [2.4076, 1.4076, 0.4076]
+    assert numbers(lines[1]) == [0.8018, 0.0058, 0.8076]
+    assert numbers(lines[2]) == [0.8076]
+    assert numbers(lines[3]) == [0.0058] and numbers(lines[4]) == [0.8076]
+    # a one-hot label has entropy 0: cross-entropy and KL divergence are then equal
+    onehot = F.one_hot(torch.tensor(2), 3).float()
+    assert torch.allclose(
+        F.kl_div(F.log_softmax(ns["o3"], 0), onehot, reduction="sum"),
+        F.cross_entropy(ns["o3"][None], torch.tensor([2])),
+    )
+
+
+def test_cross_entropy_is_the_negative_log_likelihood_of_the_categorical_model(sm):
+    ns = sm.namespace
+    nll = -torch.distributions.Categorical(logits=ns["logits4"]).log_prob(ns["labels4"]).sum()
+    total = F.cross_entropy(ns["logits4"], ns["labels4"], reduction="sum")
+    assert torch.allclose(nll, total)
+    lines = sm.outputs["likelihood"].splitlines()
+    assert numbers(lines[0]) == numbers(lines[1]) == [round(total.item(), 4)]
 
 
 def test_naive_softmax_is_right_on_moderate_inputs(sm):
@@ -53,11 +118,47 @@ def test_sum_accepts_numpy_keepdims_alias(sm):
     ]
 
 
-def test_correction_float32_exp_overflows_above_88_72(sm):
+def test_the_formula_is_fine_and_float32_is_the_trouble(sm):
+    """Note 004's '这在数学上时完全合理的': the maths is right, the number format is not."""
+    low = sm.namespace["low"]
+    naive = sm.namespace["softmax"]
+    assert torch.isnan(naive(low)).all()  # float32: every exp underflows, 0 / 0
+    exact = torch.softmax(low.double(), 1)
+    assert torch.allclose(naive(low.double()), exact)  # float64: same formula, right answer
+    assert sm.outputs["float64_range"].splitlines() == [
+        "float32: tensor([[nan, nan]])",
+        "float64: tensor([[0.7311, 0.2689]], dtype=torch.float64)",
+    ]
+
+
+def test_correction_naive_softmax_overflows_when_log_sum_exp_exceeds_88_72(sm):
     """Note 004: '如果$o$的最大项位于区间$[-90,90]$外，那么计算结果将变得数值不稳定'."""
+    naive = sm.namespace["softmax"]
+    limit = math.log(torch.finfo(torch.float32).max)
+    assert limit == pytest.approx(88.7228, abs=1e-4)
+    # the largest entry inside [-90, 90], every exp finite, the sum infinite: all zeros
+    for row in ([88.5, 88.5], [86.5] * 10, [88.0] * 3):
+        o = torch.tensor([row])
+        assert max(row) < limit < torch.logsumexp(o.double(), 1).item()
+        assert torch.isfinite(torch.exp(o)).all() and torch.isinf(torch.exp(o).sum())
+        assert (naive(o) == 0).all()  # no nan at all: silently zeros
+        assert math.isinf(-torch.log(naive(o)[0, 0]).item())  # and the loss is inf
+        assert torch.allclose(torch.softmax(o, 1), torch.full_like(o, 1 / len(row)))
+    # just below log-sum-exp = 88.72 the naive form still works
+    assert torch.allclose(naive(torch.tensor([[88.0, 88.0]])), torch.tensor([[0.5, 0.5]]))
+    # q equal logits overflow from 88.72 - ln q on, not from 88.72
+    for line, q in zip(sm.outputs["overflow_threshold"].splitlines(), (2, 10, 1000), strict=True):
+        below, p_below, above, p_above = numbers(line)
+        assert below < limit - math.log(q) < above
+        assert p_below == pytest.approx(1 / q, abs=1e-4) and p_above == 0.0
+    out = sm.outputs["naive_overflow"].splitlines()
+    assert out[2] == "  88.50          89.19  tensor([0., 0.])"
+    assert out[3].startswith("  86.50          88.80  tensor([0., 0., 0.,")
+    assert out[-1] == "naive loss on [88.5, 88.5], class 0: tensor(inf)"
+    # the low end: subnormal from -87.34, zero (and 0 / 0 = nan) below -103.97
+    exp = torch.exp
     exp = torch.exp
     assert torch.isfinite(exp(torch.tensor(88.72))) and torch.isinf(exp(torch.tensor(88.73)))
-    assert torch.isinf(exp(torch.tensor(89.0))) and torch.isinf(exp(torch.tensor(90.0)))
     tiny = torch.finfo(torch.float32).tiny
     assert 0 < exp(torch.tensor(-87.34)).item() < tiny  # subnormal: precision starts to go
     assert exp(torch.tensor(-103.9)).item() == 2.0**-149  # the smallest subnormal
@@ -66,22 +167,23 @@ def test_correction_float32_exp_overflows_above_88_72(sm):
     assert math.log(2.0**-150) == pytest.approx(-103.9721, abs=1e-4)
     out = sm.outputs["float32_limits"]
     assert "exp(  88.73) = inf" in out and "exp(-104.00) = 0.0000e+00" in out
-    naive = sm.namespace["softmax"](sm.namespace["extreme"])
-    assert torch.isnan(naive[0, 0]) and torch.isnan(naive[1]).all()
+    assert torch.isnan(naive(torch.tensor([[90.0, 0.0]]))[0, 0])  # inf / inf
+    assert torch.isnan(naive(torch.tensor([[-110.0, -111.0]]))).all()  # 0 / 0
     # between -103.97 and -87.34: no nan, but subnormal exps lose precision
-    assert naive[2, 0].item() == pytest.approx(0.7297, abs=1e-4)
+    assert naive(torch.tensor([[-100.0, -101.0]]))[0, 0].item() == pytest.approx(0.7297, abs=1e-4)
     assert torch.softmax(torch.tensor([-100.0, -101.0]), 0)[0].item() == pytest.approx(
         0.7311, abs=1e-4
     )
-    assert torch.allclose(naive[3], torch.softmax(torch.tensor([1.0, 2.0]), 0))
 
 
 def test_stable_softmax_matches_torch(sm):
     ns = sm.namespace
-    stable = ns["stable_softmax"](ns["extreme"])
-    assert torch.isfinite(stable).all()
-    assert torch.equal(stable, torch.softmax(ns["extreme"], 1))
-    assert "same as torch.softmax: True" in sm.outputs["stable_softmax"]
+    for row in ns["extreme"]:
+        o = torch.tensor([row])
+        stable = ns["stable_softmax"](o)
+        assert torch.isfinite(stable).all()
+        assert torch.equal(stable, torch.softmax(o, 1))
+    assert sm.outputs["stable_softmax"].rstrip().endswith("all the same as torch.softmax: True")
 
 
 def test_correction_denominator_reaches_q(sm):
@@ -162,3 +264,5 @@ def test_figure_draws(sm):
     assert torch.isinf(torch.as_tensor(shifted[t > 104.0])).all()
     assert torch.isfinite(torch.as_tensor(shifted[t < 103.9])).all()
     assert torch.isfinite(torch.as_tensor(fused)).all()
+    assert ax.get_xlabel() == r"$o_1 - o_2$"
+    assert ax.get_ylabel() == r"$-\log \hat y_2$"  # the loss: the y-axis is labelled
