@@ -161,6 +161,10 @@ print("last autograd node of the forward:", type(out.grad_fn).__name__)
 for i, g in enumerate(seen[0]):
     print(f"grad_input[{i}] {tuple(g.shape)}: {g.flatten()}")
 print("true gradient w.r.t. x:", x.grad)
+# fc2 computes bias + h @ W2.T: d/dh is W2, d/d(W2.T) is h.T (ReLU's output)
+w2, h = old_style.fc2.weight, features["relu1"][1]
+print("grad_input[1] equals W2:           ", torch.equal(seen[0][1], w2))
+print("grad_input[2] equals ReLU's output:", torch.equal(seen[0][2], h.T))
 # --8<-- [end:non_full_backward_hook]
 
 # --8<-- [start:grad_input_by_hand]

@@ -58,8 +58,18 @@ def test_forward_hooks_see_every_layer(hooks):
     )
 
 
+def notes_output_of_question_9() -> list[str]:
+    """The output note 000 pasted under '修改后的输出为：', line by line."""
+    note = next((DOCS / ".notes").glob("000_*.txt")).read_text(encoding="utf-8")
+    block = note.split("修改后的输出为：", 1)[1].split("```", 2)[1]
+    return block.strip("\n").splitlines()
+
+
 def test_full_backward_hook_prints_the_notes_output(hooks):
     lines = hooks.outputs["full_backward_hook"].splitlines()
+    notes = notes_output_of_question_9()
+    assert notes[0] == "\tIn the hook_fn_backward"  # the tab the page mentions
+    assert lines == [notes[0].lstrip("\t"), *notes[1:]]
     assert lines[0] == "In the hook_fn_backward"
     assert lines[1:6] == hooks.outputs["model"].splitlines()
     assert lines[6:] == [
@@ -71,7 +81,7 @@ def test_full_backward_hook_prints_the_notes_output(hooks):
     ]
 
 
-def test_correction_hooks_do_more_than_save_gradients(hooks):
+def test_hooks_do_more_than_save_gradients(hooks):
     """Note 000, Q9, quoting Zhihu: hooks are '用来保存中间变量的梯度'."""
     out = hooks.outputs["forward_pre_hook_changes_input"]
     assert out.splitlines() == [
@@ -101,6 +111,7 @@ def test_correction_hooks_do_more_than_save_gradients(hooks):
 
 def test_correction_non_full_backward_hook_warning_is_a_future_warning(hooks):
     """Note 000, Q9: 'UserWarning: Using a non-full backward hook ... is deprecated'."""
+    assert not issubclass(FutureWarning, UserWarning)  # a UserWarning filter misses it
     model = hooks.namespace["Model"]()
     model.register_backward_hook(lambda module, g_in, g_out: None)
     with warnings.catch_warnings(record=True) as caught:
@@ -116,7 +127,15 @@ def test_non_full_hook_sees_only_the_last_operation(hooks):
     assert [tuple(g.shape) for g in grad_input] == [(1,), (1, 4), (4, 1)]
     assert grad_input[1].tolist() == [[1.0, 2.0, 3.0, 4.0]]
     assert grad_input[2].flatten().tolist() == [7.0, 0.0, 27.0, 0.0]
+    # gradients, which happen to equal W2 and ReLU's output: d(h W2^T)/dh = W2, /dW2^T = h^T
+    model = hooks.namespace["Model"]()
+    relu_output = hooks.namespace["features"]["relu1"][1]
+    assert torch.equal(grad_input[1], model.fc2.weight.detach())
+    assert torch.equal(grad_input[2], relu_output.T)
+    assert relu_output.tolist() == [[7.0, 0.0, 27.0, 0.0]]  # the values, not [1, 2, 3, 4]
     out = hooks.outputs["non_full_backward_hook"]
+    assert "grad_input[1] equals W2:            True" in out
+    assert "grad_input[2] equals ReLU's output: True" in out
     assert "last autograd node of the forward: AddmmBackward0" in out
     assert "true gradient w.r.t. x: tensor([[22., 26., 30.]])" in out
 
@@ -146,6 +165,24 @@ def test_weight_norm_by_hand(hooks):
     assert ns["same"] is True
 
 
+def test_norm_of_w_is_the_absolute_value_of_g():
+    torch.manual_seed(0)
+    v = torch.randn(3)
+    g = torch.tensor(-2.0)  # g is an unconstrained real parameter
+    w = g * v / v.norm()
+    assert w.norm().item() == pytest.approx(2.0)
+    assert torch.allclose(w / w.norm(), -v / v.norm())  # w points opposite to v
+    layer = parametrizations.weight_norm(nn.Linear(3, 4))
+    with torch.no_grad():
+        layer.parametrizations.weight.original0.fill_(-2.0)
+    assert torch.allclose(layer.weight.norm(dim=1), torch.full((4,), 2.0))
+
+
+def test_pages_say_register_as_zhu_ce():
+    text = (DOCS / "hooks.md").read_text(encoding="utf-8")
+    assert "登记" not in text and text.count("注册") >= 7
+
+
 def test_correction_paper_is_arxiv_1602_07868(hooks):
     """Note 000, Q8: 'weight_norm是arxiv: 1602.007868文章提出的…'."""
     assert hooks.outputs["paper_reference"] == "See https://arxiv.org/abs/1602.07868\n"
@@ -156,8 +193,12 @@ def test_correction_paper_is_arxiv_1602_07868(hooks):
         assert len(typo) == 1 and ("**原文**" in typo[0] or "**Original**" in typo[0])
 
 
-def test_correction_weight_g_and_weight_v_are_the_deprecated_api(hooks):
-    """Note 000, Q8: the magnitude and direction are 'weight_v和weight_g'."""
+def test_weight_g_and_weight_v_are_the_deprecated_api(hooks):
+    """Note 000, Q8: 'weight_v和weight_g' — still true, but the function is deprecated."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        legacy = torch.nn.utils.weight_norm(nn.Linear(3, 4))
+    assert [n for n, _ in legacy.named_parameters()] == ["bias", "weight_g", "weight_v"]
     with pytest.warns(FutureWarning, match="is deprecated in favor of"):
         torch.nn.utils.weight_norm(nn.Linear(3, 4))
     names = [n for n, _ in hooks.namespace["layer"].named_parameters()]
@@ -191,7 +232,7 @@ def test_weight_unchanged_at_creation(hooks):
 
 
 def test_correction_dim_keeps_dim_k_and_minus_one_means_whole_tensor(hooks):
-    """Note 000, Q8: 'dim指求取范数、幅值的维度，dim=k的维度不会发生变化'."""
+    """Note 000, Q8: 'dim=k的维度不会发生变化' — except for dim=-1, which acts like None."""
     rows = hooks.outputs["weight_norm_dims"].splitlines()[1:]
     table = {r.split("|")[0].strip(): [c.strip() for c in r.split("|")[1:]] for r in rows}
     assert table == {
@@ -210,6 +251,9 @@ def test_correction_dim_keeps_dim_k_and_minus_one_means_whole_tensor(hooks):
     assert torch.allclose(g, v.pow(2).sum(dim=(0, 2, 3), keepdim=True).sqrt())
     whole = parametrizations.weight_norm(nn.Linear(3, 4), dim=-1)
     assert torch.allclose(whole.parametrizations.weight.original0, whole.weight.norm())
+    # the last dimension is kept when written as a positive index
+    last = parametrizations.weight_norm(nn.Linear(3, 4), dim=1)
+    assert last.parametrizations.weight.original0.shape == (1, 3)
 
 
 def test_weight_norm_gradients_match_the_paper(hooks):
