@@ -3,12 +3,14 @@
 # shows it and what it printed.
 
 # --8<-- [start:setup]
+import math
 import random
 import time
 
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
 
 random.seed(0)  # data_iter shuffles with Python's random module
 torch.manual_seed(0)
@@ -43,8 +45,9 @@ def best_time(fn, repeat):
 
 t_loop, t_vec = best_time(looped, 3), best_time(vectorised, 100)
 ratio = t_loop / t_vec
+magnitude = math.floor(math.log10(ratio))  # 10**magnitude <= ratio
 print("same result:", torch.equal(looped(), vectorised()))
-print("a + b at least 100x faster than the loop:", ratio >= 100)
+print(f"a + b is faster than the loop by 10^{magnitude} to 10^{magnitude + 1}")
 # --8<-- [end:vectorised_vs_loop]
 
 # --8<-- [start:where_the_time_goes]
@@ -81,7 +84,7 @@ def data_iter(batch_size, features, labels):
     indices = list(range(num_examples))
     random.shuffle(indices)  # read the examples in random order
     for i in range(0, num_examples, batch_size):
-        # the last batch may be shorter than batch_size
+        # the last time may be not enough for a whole batch
         j = torch.tensor(indices[i : i + batch_size], dtype=torch.long)
         yield features.index_select(0, j), labels.index_select(0, j)
 
@@ -117,15 +120,28 @@ next(r)
 # --8<-- [end:range_is_a_sequence]
 
 
-# --8<-- [start:minibatch_gradient]
-def linreg(X, w, b):
+# --8<-- [start:model_and_loss]
+def linreg(X, w, b):  # the model: y_hat = Xw + b
     return X @ w + b
 
 
-def squared_loss(y_hat, y):
+def squared_loss(y_hat, y):  # one value per example, not yet summed
     return (y_hat - y) ** 2 / 2
 
 
+X, y = features[:10], labels[:10]
+w_try, b_try = torch.tensor([1.5, -3.0]), 4.0  # any w and b will do
+losses = squared_loss(linreg(X, w_try, b_try), y)
+print("squared losses of 3 examples:", losses[:3])
+# y ~ N(Xw + b, sigma^2): the negative log-likelihood of the 10 labels
+nll = -torch.distributions.Normal(linreg(X, w_try, b_try), sigma).log_prob(y)
+constant = len(y) / 2 * math.log(2 * math.pi * sigma**2)  # free of w, b
+print(f"-log likelihood:            {nll.sum():.2f}")
+print(f"constant + sum / sigma**2:  {constant + losses.sum() / sigma**2:.2f}")
+# --8<-- [end:model_and_loss]
+
+
+# --8<-- [start:minibatch_gradient]
 w0 = torch.zeros(2, requires_grad=True)
 b0 = torch.zeros(1, requires_grad=True)
 
@@ -151,9 +167,9 @@ for size in (1, 10, 100, 1000):
 bn = nn.BatchNorm1d(2)  # a layer: normalises each feature over the batch
 inputs = features[:10] * 5 + 3
 out = bn(inputs).detach()
-print("input  mean:", inputs.mean(0), " std:", inputs.std(0, unbiased=False))
+print("input  mean:", inputs.mean(0), " std:", inputs.std(0, correction=0))
 print("output mean ≈ 0:", out.mean(0).abs().max().item() < 1e-6)
-print("output std:", out.std(0, unbiased=False))
+print("output std:", out.std(0, correction=0))
 # --8<-- [end:batch_norm_is_a_layer]
 
 # --8<-- [start:backprop_step]
@@ -170,9 +186,17 @@ print("b.grad, by hand: ", residual.sum())
 # --8<-- [end:backprop_step]
 
 
+# --8<-- [start:update_outside_no_grad]
+# raises: RuntimeError
+w_leaf = torch.zeros(2, requires_grad=True)  # a parameter: a leaf tensor
+w_leaf.grad = torch.ones(2)
+w_leaf -= 0.03 * w_leaf.grad  # an in-place update that autograd would record
+# --8<-- [end:update_outside_no_grad]
+
+
 # --8<-- [start:training]
 def sgd(params, lr, batch_size):
-    with torch.no_grad():  # the update itself is not part of the model
+    with torch.no_grad():  # autograd must not record the update
         for param in params:
             param -= lr * param.grad / batch_size
             param.grad.zero_()  # .grad accumulates unless cleared
@@ -186,7 +210,7 @@ for epoch in range(num_epochs):
     for X, y in data_iter(batch_size, features, labels):
         loss = squared_loss(linreg(X, w, b), y)
         loss.sum().backward()
-        sgd([w, b], lr, batch_size)
+        sgd([w, b], lr, len(y))  # len(y): the last batch may be short
         history.append([loss.mean().item(), *w.tolist(), b.item()])
     with torch.no_grad():
         epoch_loss = squared_loss(linreg(features, w, b), labels).mean()
@@ -194,6 +218,31 @@ for epoch in range(num_epochs):
 print("learned w:", w.detach(), " true w:", true_w)
 print(f"learned b: {b.item():.4f}  true b: {true_b}")
 # --8<-- [end:training]
+
+# --8<-- [start:concise]
+torch.manual_seed(0)  # DataLoader shuffles with torch's generator
+dataset = TensorDataset(features, labels.reshape(-1, 1))  # y as a column
+loader = DataLoader(dataset, batch_size=10, shuffle=True)
+net = nn.Linear(2, 1)  # the model: one linear layer
+nn.init.normal_(net.weight, 0, 0.01)
+nn.init.zeros_(net.bias)
+loss_fn = nn.MSELoss()  # mean of (y_hat - y)² over the batch, no 1/2
+optimizer = torch.optim.SGD(net.parameters(), lr=0.03)
+for epoch in range(num_epochs):
+    for X, y in loader:
+        loss = loss_fn(net(X), y)
+        optimizer.zero_grad()  # instead of param.grad.zero_()
+        loss.backward()
+        optimizer.step()  # param -= lr * param.grad, without autograd
+    with torch.no_grad():
+        epoch_loss = loss_fn(net(features), labels.reshape(-1, 1))
+    print(f"epoch {epoch + 1}, loss {epoch_loss:.6f}")
+w_net, b_net = net.weight.detach().flatten(), net.bias.item()
+print("concise w:", w_net, " from scratch:", w.detach())
+print(f"concise b: {b_net:.4f}  from scratch: {b.item():.4f}")
+gap = max((w_net - w.detach()).abs().max().item(), abs(b_net - b.item()))
+print("same w and b within 0.001:", gap < 1e-3)
+# --8<-- [end:concise]
 
 
 # --8<-- [start:figure_training]
