@@ -142,6 +142,8 @@ def test_non_full_hook_sees_only_the_last_operation(hooks):
 
 def test_grad_input_is_grad_output_times_the_jacobian(hooks):
     assert hooks.namespace["by_hand"].tolist() == [[22.0, 26.0, 30.0]]
+    # counted from 0, ReLU lets outputs 0 and 2 of fc1 through
+    assert hooks.namespace["relu_mask"].flatten().nonzero().flatten().tolist() == [0, 2]
     assert numbers(hooks.outputs["scaled_loss"]) == [3.0, 66.0, 78.0, 90.0]
 
 
