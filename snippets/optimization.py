@@ -149,13 +149,13 @@ print("f(0, y):            ", tilted(torch.stack([0 * ys, ys])))
 
 # --8<-- [start:saddle_slowdown]
 near = descend(saddle, [1.0, 1e-3], lr=0.1, steps=40)
-slopes = 2 * near.norm(dim=1)  # |∇f| = |(2x, -2y)| at every step
+norms = 2 * near.norm(dim=1)  # |∇f| = |(2x, -2y)| at every step
 for step in (0, 10, 20, 30, 40):
     x, y = near[step].tolist()
-    slope = slopes[step].item()
+    slope = norms[step].item()
     print(f"step {step:>2}: x = {x:.1e}  y = {y:.1e}  |∇f| = {slope:.1e}")
-slowest = slopes.argmin().item()
-print(f"smallest |∇f|: {slopes[slowest]:.3f} at step {slowest}")
+slowest = norms.argmin().item()
+print(f"smallest |∇f|: {norms[slowest]:.3f} at step {slowest}")
 on_axis = descend(saddle, [1.0, 0.0], lr=0.1, steps=40)[-1]
 print("starting exactly at y = 0 instead:", on_axis)
 # --8<-- [end:saddle_slowdown]

@@ -1,6 +1,7 @@
 """snippets/optimization.py: gradients, descent, minima, saddles and the optimiser's factors."""
 
 import math
+import re
 
 import pytest
 import torch
@@ -41,7 +42,7 @@ def test_gradient_descent_reaches_the_minimum_and_sgd_does_the_same(opt):
     assert opt.outputs["gradient_descent_loop"].splitlines()[0].startswith("step  1: f = 11.0000")
 
 
-def test_correction_convex_function_need_not_have_a_unique_minimum(opt):
+def test_correction_convex_function_need_not_attain_a_minimum(opt):
     """Note 001, p. 27: '一个凸函数总是可以找到一个全局最优点。'"""
     ns = opt.namespace
     # exp is strictly convex (exp'' = exp > 0) but gradient descent never stops: no minimiser.
@@ -59,6 +60,18 @@ def test_correction_convex_function_need_not_have_a_unique_minimum(opt):
     assert all(valley(e).item() < 1e-10 for e in ends)
 
 
+def test_local_minima_figure_marks_every_end_point_with_a_star(opt):
+    """The caption says ★ marks the end points (all four), not the global minimum."""
+    ns = opt.namespace
+    ax = ns["figure_local_minima"]().axes[0]
+    stars = [line.get_xdata()[0] for line in ax.lines if line.get_marker() == "*"]
+    ends = [
+        ns["descend"](ns["bumpy"], s, lr=0.02, steps=150)[-1].item() for s in (-2.0, -0.5, 0.5, 2.0)
+    ]
+    assert stars == pytest.approx(ends)
+    assert sum(x > 0 for x in stars) == 2  # two of them sit in the local minimum
+
+
 def test_local_minimum_depends_on_the_start(opt):
     lines = opt.outputs["local_minima"].splitlines()
     ends = [numbers(line)[1] for line in lines]
@@ -74,11 +87,34 @@ def test_saddle_point_has_zero_gradient_and_mixed_curvature(opt):
     assert "eigenvalues: tensor([-2.,  2.])" in opt.outputs["saddle_point"]
 
 
+def test_correction_saddle_is_only_a_local_maximum_along_y(opt):
+    """Note 002, 1.1: '鞍点是x的极小值但是是y的最大值' (a local maximum, 极大值)."""
+    ns = opt.namespace
+    tilted = ns["tilted"]
+    assert ns["g0"].tolist() == [0.0, 0.0]  # stationary at the origin
+    eig = torch.linalg.eigvalsh(hessian(tilted, torch.zeros(2)))
+    assert eig.tolist() == [-2.0, 2.0]  # curvatures of both signs: a saddle point
+    ys = torch.linspace(-0.5, 0.5, 101)
+    along_y = tilted(torch.stack([0 * ys, ys]))
+    assert along_y.argmax().item() == 50 and (along_y <= 1e-12).all()  # local maximum at 0
+    far = tilted(torch.tensor([0.0, 3.0])).item()
+    assert far == 11.25 > 0  # but not the maximum along y
+    assert (
+        "f(0, y):             tensor([11.2500, -0.2344,  0.0000, -0.2344, 11.2500])"
+        in (opt.outputs["saddle_local_max"])
+    )
+    # on x² − y², the typical saddle surface, the origin happens to be the maximum along y
+    saddle = ns["saddle"]
+    assert saddle(torch.stack([0 * ys, ys])).max().item() == 0.0
+
+
 def test_descent_slows_near_the_saddle_then_leaves(opt):
     ns = opt.namespace
     near = ns["near"]
     gradient_norms = 2 * near.norm(dim=1)
     assert gradient_norms.min() < 0.1  # nearly stuck around step 20
+    assert gradient_norms.argmin().item() == 17
+    assert "smallest |∇f|: 0.063 at step 17" in opt.outputs["saddle_slowdown"]
     assert near[-1, 1].item() > 1.0  # then escapes along y
     assert ns["on_axis"][1].item() == 0.0 and ns["on_axis"][0].item() < 1e-3
 
@@ -88,8 +124,9 @@ def test_correction_saddle_point_need_not_follow_the_axes(opt):
     ns = opt.namespace
     twist = ns["twist"]
     s = torch.linspace(-1, 1, 11)
-    assert twist(torch.stack([s, 0 * s])).abs().max() == 0  # no max or min along x
-    assert twist(torch.stack([0 * s, s])).abs().max() == 0  # nor along y
+    # along the axes f is flat: the origin is no strict extremum there
+    assert twist(torch.stack([s, 0 * s])).abs().max() == 0
+    assert twist(torch.stack([0 * s, s])).abs().max() == 0
     assert torch.allclose(twist(torch.stack([s, s])), s**2)  # minimum along y = x
     assert torch.allclose(twist(torch.stack([s, -s])), -(s**2))  # maximum along y = -x
     assert ns["eigenvalues"].tolist() == [-1.0, 1.0]
@@ -110,25 +147,53 @@ def test_saddles_dominate_random_hessians_in_high_dimensions(opt):
 
 def test_toy_networks_take_batched_weights(opt):
     ns = opt.namespace
-    plain = ns["toy_loss"](ns["batch"], skip=False)
-    residual = ns["toy_loss"](ns["batch"], skip=True)
-    assert plain.shape == residual.shape == (2,)
-    assert plain[1] / plain[0] > 1e12  # output × 2^22: positively homogeneous
-    assert residual[1] / residual[0] < 1e4
+    weights = ns["toy_weights"](20)
+    assert len(weights) == 22  # 20 hidden matrices, plus input and output
+    assert "20 hidden layers: 22 weight matrices" in opt.outputs["toy_networks"]
+    assert " 2 hidden layers: 4 weight matrices" in opt.outputs["toy_networks"]
+    batch = [torch.stack([w, 2 * w]) for w in weights]
+    for skip in (False, True):
+        losses = ns["toy_loss"](batch, skip=skip)
+        assert losses.shape == (2,)
+        assert losses[0] == pytest.approx(ns["toy_loss"](weights, skip=skip).item(), rel=1e-5)
+
+
+def minima_counts(opt) -> dict[tuple[int, bool], list[int]]:
+    """The loss_slice table: local minima per seed, for each (hidden layers, skip)."""
+    rows = {}
+    for line in opt.outputs["loss_slice"].splitlines()[1:]:
+        kind, depth, counts = re.match(
+            r"\s*(\w+),\s*(\d+) hidden layers:([\d ]+)mean", line
+        ).groups()
+        rows[(int(depth), kind == "residual")] = [int(c) for c in counts.split()]
+    return rows
 
 
 def test_correction_skip_connections_not_depth_smooth_the_loss(opt):
     """Note 002, 1.1: '是因为加深之后，loss平面变得平滑（右侧），更加容易找到全局最优'."""
-    ns = opt.namespace
-    loss_slice, count_minima = ns["loss_slice"], ns["count_minima"]
-    for seed in range(4):
-        shallow = count_minima(loss_slice(2, False, seed=seed))
-        deep = count_minima(loss_slice(20, False, seed=seed))
-        residual = count_minima(loss_slice(20, True, seed=seed))
-        assert deep > shallow, seed  # depth alone makes the line rougher
-        assert deep > residual, seed  # skip connections smooth it again
-    shown = [line.split(":")[-1].strip() for line in opt.outputs["loss_slice"].splitlines()]
-    assert shown == ["1", "6", "2"]  # plain 2 layers, plain 20, residual 20
+    rows = minima_counts(opt)
+    shallow, deep, residual = rows[(2, False)], rows[(20, False)], rows[(20, True)]
+    assert len(shallow) == len(deep) == len(residual) == 8
+    for seed in range(8):
+        assert deep[seed] > shallow[seed], seed  # depth alone makes the line rougher
+        assert deep[seed] > residual[seed], seed  # skip connections smooth it again
+    means = [sum(r) / 8 for r in (shallow, deep, residual)]
+    assert [round(m, 1) for m in means] == [1.9, 9.2, 1.4]  # the page: 1.9, 9.3 (9.25), 1.4
+    assert means[1] == 9.25
+    assert (min(deep), max(deep)) == (5, 15) and max(shallow + residual) == 4
+    assert min(shallow + residual) == 0
+    # residual vs shallow: no fixed order across seeds
+    pairs = list(zip(residual, shallow, strict=True))
+    assert any(r < s for r, s in pairs) and any(r > s for r, s in pairs)
+    # seed 0 is the one drawn in the figure: 6 local minima on the plain 20-layer line
+    loss_slice, count_minima = opt.namespace["loss_slice"], opt.namespace["count_minima"]
+    assert count_minima(loss_slice(20, False)) == deep[0] == 6
+
+
+def test_skip_connections_figure_says_what_the_number_is(opt):
+    ax = opt.namespace["figure_skip_connections"]().axes[0]
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert all(re.search(r"\$n = (2|20)\$$", label) for label in labels), labels
 
 
 def test_kaiming_normal_has_variance_two_over_fan_in(opt):
@@ -137,13 +202,26 @@ def test_kaiming_normal_has_variance_two_over_fan_in(opt):
     default = ns["default"]
     assert default.abs().max().item() <= 1 / 16
     assert default.var().item() == pytest.approx(1 / (3 * 256), rel=0.03)
+    assert "std of w = 0.0360,  √(1/(3·256)) = 0.0361" in opt.outputs["kaiming_std"]
 
 
 def test_kaiming_keeps_the_activations_of_a_deep_relu_stack(opt):
-    rows = {}
+    rows, factors = {}, {}
     for line in opt.outputs["init_variance"].splitlines()[1:]:
         name = line[:18].strip()
-        rows[name] = [float(v) for v in line[18:].split()]
+        rms, factor = line[18:].split("×")
+        rows[name] = [float(v) for v in rms.split()]
+        factors[name] = float(factor)
+    # RMS × √(n σ² / 2) per layer: 0.11 (σ = 0.01), 0.41 (default), 1 (Kaiming), 1.13 (σ = 0.1)
+    expected = {
+        "N(0, 0.01²)": math.sqrt(256 * 0.01**2 / 2),
+        "nn.Linear default": math.sqrt(1 / 6),
+        "Kaiming normal": 1.0,
+        "N(0, 0.1²)": math.sqrt(256 * 0.1**2 / 2),
+    }
+    for name, value in expected.items():
+        assert factors[name] == pytest.approx(value, rel=0.03), name
+    assert [round(factors[n], 2) for n in expected] == [0.11, 0.41, 0.99, 1.13]
     too_small, default, kaiming, too_large = (
         rows["N(0, 0.01²)"],
         rows["nn.Linear default"],
@@ -197,11 +275,58 @@ def test_sgd_momentum_follows_the_documented_rule(opt):
         assert by_torch == pytest.approx(by_hand, abs=1e-6)
 
 
+def ravine_table(opt) -> dict[float, list[int | None]]:
+    rows = {}
+    for line in opt.outputs["momentum_ravine"].splitlines()[2:]:
+        lr, *counts = line.split("=")[1].split()
+        rows[float(lr)] = [None if c == "never" else int(c) for c in counts]
+    return rows
+
+
 def test_momentum_speeds_up_in_a_ravine_when_tuned(opt):
+    rows = ravine_table(opt)
+    assert rows == {0.02: [428, 204, 129], 0.075: [111, 42, 152], 0.085: [None, 33, 153]}
     steps_needed = opt.namespace["steps_needed"]
-    assert steps_needed(0.02, 0.9) < steps_needed(0.02, 0.0) / 3
-    assert steps_needed(0.06, 0.5) < steps_needed(0.06, 0.0) / 2
-    assert steps_needed(0.06, 0.9) > steps_needed(0.06, 0.0)  # too much inertia
+    assert steps_needed(0.075, 0.5) == 42
+    # past the limit 2/25 plain gradient descent diverges; momentum 0.5 still converges
+    assert 0.085 > 2 / 25 and steps_needed(0.085, 0.0) is None
+    # μ = 0.9 is best at the small lr, too much inertia at the large ones
+    assert min(rows[0.02]) == rows[0.02][2]
+    for lr in (0.075, 0.085):
+        assert rows[lr][2] > 150 and rows[lr][2] > 3 * rows[lr][1]
+
+
+def test_momentum_damps_y_only_where_plain_descent_oscillates(opt):
+    descend, ravine = opt.namespace["descend"], opt.namespace["ravine"]
+
+    def y_path(lr, momentum):
+        return descend(ravine, [-8.0, 1.0], lr, momentum, steps=20)[:, 1]
+
+    def flips(y):
+        return int((y[1:].sign() != y[:-1].sign()).sum())
+
+    # η = 0.02: y × 0.5 per step, never flips; momentum makes it flip and decay more slowly
+    plain, heavy = y_path(0.02, 0.0), y_path(0.02, 0.5)
+    assert flips(plain) == 0 and flips(heavy) > 0
+    assert heavy[20].abs() > 100 * plain[20].abs()
+    # η = 0.075: y × (−0.875) per step, flips at every step; momentum damps it
+    plain, heavy = y_path(0.075, 0.0), y_path(0.075, 0.5)
+    assert flips(plain) == 20
+    assert plain[20].abs().item() == pytest.approx(0.875**20, rel=1e-4)
+    assert heavy[20].abs() < plain[20].abs() / 10
+    out = opt.outputs["momentum_y"]
+    assert "lr = 0.075 momentum 0.0: y signs -+-+-+-+-+-+   |y| at step 20: 6.9e-02" in out
+    assert "lr = 0.075 momentum 0.5: y signs --+--++-++--   |y| at step 20: 1.4e-03" in out
+    assert "lr = 0.02  momentum 0.0: y signs ++++++++++++   |y| at step 20: 9.5e-07" in out
+    assert "lr = 0.02  momentum 0.5: y signs ++----++++--   |y| at step 20: 9.8e-04" in out
+
+
+def test_momentum_figure_shows_the_damped_oscillation(opt):
+    top = opt.namespace["figure_momentum"]().axes[0]
+    assert top.get_title() == r"$\eta = 0.075$"
+    plain, heavy = (torch.tensor(line.get_ydata()) for line in top.lines[:2])
+    assert (plain[1:].sign() != plain[:-1].sign()).all()  # μ = 0: y flips at every step
+    assert heavy[15:].abs().max() < plain[15:].abs().max() / 10  # μ = 0.5: damped
 
 
 def test_momentum_can_escape_a_shallow_local_minimum_but_no_guarantee(opt):
@@ -211,12 +336,6 @@ def test_momentum_can_escape_a_shallow_local_minimum_but_no_guarantee(opt):
     assert ends[3] == pytest.approx(1.1309, abs=1e-3)
     path = opt.namespace["descend"](opt.namespace["bumpy"], 2.0, lr=0.02, momentum=0.95)
     assert path.min() < -1.3  # it did reach the global valley, and came back
-
-
-def test_log_is_the_natural_logarithm(opt):
-    out = opt.outputs["log_base"]
-    assert numbers(out) == [1.0, 4.6052, 2.0, 3.0, 2.0]
-    assert numbers(out)[1] == pytest.approx(math.log(100), abs=5e-5)
 
 
 def test_saddle_figure_marks_the_saddle_point(opt):
