@@ -39,6 +39,7 @@ softmax_regression = layer_table(
 # --8<-- [end:layer_table]
 
 
+# fmt: off
 # --8<-- [start:lenet]
 def lenet():
     return nn.Sequential(
@@ -49,13 +50,15 @@ def lenet():
         nn.Flatten(),
         nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(),
         nn.Linear(120, 84), nn.Sigmoid(),
-        nn.Linear(84, 10))  # fmt: skip
+        nn.Linear(84, 10))
 
 
 lenet_model = layer_table(lenet, (1, 28, 28))
 # --8<-- [end:lenet]
+# fmt: on
 
 
+# fmt: off
 # --8<-- [start:alexnet]
 def alexnet(num_classes=10):
     return nn.Sequential(
@@ -69,11 +72,12 @@ def alexnet(num_classes=10):
         nn.MaxPool2d(kernel_size=3, stride=2), nn.Flatten(),
         nn.LazyLinear(4096), nn.ReLU(), nn.Dropout(p=0.5),
         nn.LazyLinear(4096), nn.ReLU(), nn.Dropout(p=0.5),
-        nn.LazyLinear(num_classes))  # fmt: skip
+        nn.LazyLinear(num_classes))
 
 
 alexnet_model = layer_table(alexnet, (1, 224, 224))
 # --8<-- [end:alexnet]
+# fmt: on
 
 # --8<-- [start:lazy_parameters]
 lazy = alexnet()  # on the CPU this time, and no forward pass yet
@@ -99,7 +103,7 @@ print("SGD's default weight_decay:", optimizer.defaults["weight_decay"])
 w = nn.Parameter(torch.ones(3))
 w.grad = torch.zeros(3)  # a zero gradient: only weight decay acts
 torch.optim.SGD([w], lr=0.1, weight_decay=0.5).step()
-print("one step with weight_decay=0.5:", w.data)  # w - 0.1 * 0.5 * w
+print("one step with weight_decay=0.5:", w.detach())  # w - 0.1 * 0.5 * w
 # --8<-- [end:regularisation]
 
 
@@ -117,6 +121,48 @@ print([type(layer).__name__ for layer in vgg_block(2, 256)])
 # --8<-- [end:vgg_block]
 
 
+# --8<-- [start:receptive_field]
+def ones_conv(k):  # one channel in and out, every weight 1, no bias
+    conv = nn.Conv2d(1, 1, kernel_size=k, padding=k // 2, bias=False)
+    nn.init.ones_(conv.weight)
+    return conv
+
+
+def seen(layers, size=9):
+    """1 where an input pixel changes the centre pixel of the output."""
+    x = torch.ones(1, 1, size, size, requires_grad=True)
+    layers(x)[0, 0, size // 2, size // 2].backward()
+    return (x.grad[0, 0] != 0).long()
+
+
+two_3x3 = nn.Sequential(ones_conv(3), nn.ReLU(), ones_conv(3))
+print(seen(two_3x3))
+same = torch.equal(seen(two_3x3), seen(ones_conv(5)))
+print("the same pixels as one 5×5 convolution:", same)
+# --8<-- [end:receptive_field]
+
+
+# --8<-- [start:conv_parameters]
+def conv_stack(n, k, c=256):  # n convolutions k×k, c channels in and out
+    return [nn.Conv2d(c, c, kernel_size=k, padding=k // 2) for _ in range(n)]
+
+
+with torch.device("meta"):  # only the counts are needed
+    stacks = {
+        "two 3×3": conv_stack(2, 3),
+        "one 5×5": conv_stack(1, 5),
+        "three 3×3": conv_stack(3, 3),
+        "one 7×7": conv_stack(1, 7),
+    }
+print("256 channels in and out")
+print(f"{'layers':<11}{'sees':>6}{'parameters':>12}{'ReLUs':>7}")
+for name, layers in stacks.items():
+    k = 1 + sum(layer.kernel_size[0] - 1 for layer in layers)  # stride 1
+    count = sum(p.numel() for layer in layers for p in layer.parameters())
+    print(f"{name:<11}{f'{k}×{k}':>6}{count:>12,}{len(layers):>7}")
+# --8<-- [end:conv_parameters]
+
+
 # --8<-- [start:init_cnn]
 def init_cnn(module):  # d2l's Xavier initialisation for CNNs
     # d2l writes: type(module) == nn.Linear or type(module) == nn.Conv2d
@@ -131,6 +177,7 @@ print("isinstance(..., nn.Conv2d):", isinstance(lazy_conv, nn.Conv2d))
 # --8<-- [end:init_cnn]
 
 
+# fmt: off
 # --8<-- [start:vgg_plain_class]
 # raises: AttributeError
 class VGG:  # as in the note: a plain class, not an nn.Module
@@ -142,7 +189,7 @@ class VGG:  # as in the note: a plain class, not an nn.Module
             *conv_blks, nn.Flatten(),
             nn.LazyLinear(4096), nn.ReLU(), nn.Dropout(0.5),
             nn.LazyLinear(4096), nn.ReLU(), nn.Dropout(0.5),
-            nn.LazyLinear(num_classes))  # fmt: skip
+            nn.LazyLinear(num_classes))
         self.net.apply(init_cnn)
 
 
@@ -150,8 +197,10 @@ model = VGG(arch=((1, 64), (1, 128), (2, 256), (2, 512), (2, 512)))
 print("tensors in model.net.parameters():", len(list(model.net.parameters())))
 model.parameters()
 # --8<-- [end:vgg_plain_class]
+# fmt: on
 
 
+# fmt: off
 # --8<-- [start:vgg]
 class VGG(nn.Module):
     def __init__(self, arch, num_classes=10):
@@ -161,7 +210,7 @@ class VGG(nn.Module):
             *conv_blks, nn.Flatten(),
             nn.LazyLinear(4096), nn.ReLU(), nn.Dropout(0.5),
             nn.LazyLinear(4096), nn.ReLU(), nn.Dropout(0.5),
-            nn.LazyLinear(num_classes))  # fmt: skip
+            nn.LazyLinear(num_classes))
 
     def forward(self, X):
         return self.net(X)
@@ -170,13 +219,17 @@ class VGG(nn.Module):
 vgg11_arch = ((1, 64), (1, 128), (2, 256), (2, 512), (2, 512))
 vgg11 = layer_table(lambda: VGG(vgg11_arch), (1, 224, 224))
 # --8<-- [end:vgg]
+# fmt: on
 
 
 # --8<-- [start:init_skipped]
 def small_net():  # the pattern of the note's VGG and NiN, in miniature
     return nn.Sequential(
-        nn.LazyConv2d(8, kernel_size=3), nn.ReLU(), nn.Flatten(),
-        nn.LazyLinear(10))  # fmt: skip
+        nn.LazyConv2d(8, kernel_size=3),
+        nn.ReLU(),
+        nn.Flatten(),
+        nn.LazyLinear(10),
+    )
 
 
 x = torch.zeros(1, 1, 8, 8)
@@ -223,16 +276,18 @@ print(f"Xavier bound sqrt(6/(fan_in + fan_out)): {xavier_bound:.4f}")
 # --8<-- [end:init_after_dry_run]
 
 
+# fmt: off
 # --8<-- [start:nin_block]
 def nin_block(out_channels, kernel_size, strides, padding):
     return nn.Sequential(
         nn.LazyConv2d(out_channels, kernel_size, strides, padding), nn.ReLU(),
         nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU(),
-        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())  # fmt: skip
+        nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())
 
 
 print(nin_block(96, kernel_size=11, strides=4, padding=0)[0])
 # --8<-- [end:nin_block]
+# fmt: on
 
 # --8<-- [start:strides_keyword]
 # raises: TypeError
@@ -279,23 +334,50 @@ nin = layer_table(NiN, (1, 224, 224))
 
 # --8<-- [start:gap_nonlinearity]
 torch.manual_seed(0)
-features = torch.randn(1, 384, 5, 5)  # what NiN's last block receives
-conv = nn.Conv2d(384, 10, kernel_size=1)  # a per-pixel linear layer
+# what the 3×3 conv + ReLU of NiN's last block hands on: 10 channels, 5×5
+features = torch.relu(torch.randn(1, 10, 5, 5))
+conv1 = nn.Conv2d(10, 10, kernel_size=1)  # the block's two 1×1 convs
+conv2 = nn.Conv2d(10, 10, kernel_size=1)
 gap = nn.AdaptiveAvgPool2d((1, 1))
+
+
+def pool_last(x, act):  # NiN's order: 1×1 convs, then the average
+    return gap(act(conv2(act(conv1(x)))))
+
+
+def pool_first(x, act):  # the average first, then the same layers
+    return act(conv2(act(conv1(gap(x)))))
+
+
+differences = {}
 with torch.no_grad():
-    conv_then_mean = gap(conv(features))
-    mean_then_conv = conv(gap(features))
-    relu_then_mean = gap(torch.relu(conv(features)))
-    mean_then_relu = torch.relu(conv(gap(features)))
-no_relu = (conv_then_mean - mean_then_conv).abs().max().item()
-with_relu = (relu_then_mean - mean_then_relu).abs().max().item()
-print(f"no ReLU,   largest difference between the orders: {no_relu:.1e}")
-print(f"with ReLU, largest difference between the orders: {with_relu:.4f}")
+    for name, act in (("no ReLU", nn.Identity()), ("with ReLU", nn.ReLU())):
+        gap_out = pool_last(features, act)
+        diff = (gap_out - pool_first(features, act)).abs().max().item()
+        differences[name] = diff
+        print(f"{name:<9}  largest difference between the orders: {diff:.1e}")
+print("output shape:", tuple(gap_out.shape))
 # --8<-- [end:gap_nonlinearity]
 
+
+# --8<-- [start:merge_1x1]
+# the note's W = W2 W1 and b = W2 b1 + b2, for the two 1×1 convs above
+W1, W2 = conv1.weight[:, :, 0, 0], conv2.weight[:, :, 0, 0]
+merged = nn.Conv2d(10, 10, kernel_size=1)
+with torch.no_grad():
+    merged.weight.copy_((W2 @ W1)[:, :, None, None])
+    merged.bias.copy_(W2 @ conv1.bias + conv2.bias)
+    merge_diff = (conv2(conv1(features)) - merged(features)).abs().max()
+print(f"two 1×1 convs vs the merged one: {merge_diff.item():.1e}")
+# --8<-- [end:merge_1x1]
+
 # --8<-- [start:compare]
-models = {"LeNet": lenet_model, "AlexNet": alexnet_model,
-          "VGG-11": vgg11, "NiN": nin}  # fmt: skip
+models = {
+    "LeNet": lenet_model,
+    "AlexNet": alexnet_model,
+    "VGG-11": vgg11,
+    "NiN": nin,
+}
 print(f"{'network':<9}{'parameters':>13}{'float32':>10}{'in Linear':>11}")
 for name, model in models.items():
     total = sum(p.numel() for p in model.parameters())

@@ -1,9 +1,11 @@
 """snippets/cnn.py: layer tables of LeNet, AlexNet, VGG-11 and NiN, and the notes' corrections."""
 
+import inspect
 import re
 
 import pytest
 import torch
+from conftest import DOCS
 from torch import nn
 
 
@@ -98,11 +100,12 @@ def test_alexnet_table(cnn):
     assert [name for name, _, _ in rows].count("Dropout") == 2
 
 
-def test_correction_alexnet_num_classes_is_undefined_in_the_notes():
-    """Note 004 ends AlexNet with `nn.LazyLinear(num_classes))` and never defines num_classes."""
-    as_in_note = "net = nn.Sequential(nn.LazyLinear(4096), nn.ReLU(), nn.LazyLinear(num_classes))"
-    with pytest.raises(NameError, match="num_classes"):
-        exec(as_in_note, {"nn": nn})
+def test_alexnet_num_classes_is_an_argument_with_ten_by_default(cnn):
+    """The notes' excerpt ends with `nn.LazyLinear(num_classes))`: d2l's constructor argument."""
+    alexnet = cnn.namespace["alexnet"]
+    assert inspect.signature(alexnet).parameters["num_classes"].default == 10
+    with torch.device("meta"):
+        assert alexnet(num_classes=5)(torch.zeros(1, 1, 224, 224)).shape == (1, 5)
 
 
 def test_lazy_layers_cannot_be_counted_before_a_dry_run(cnn):
@@ -113,8 +116,8 @@ def test_lazy_layers_cannot_be_counted_before_a_dry_run(cnn):
     ]
 
 
-def test_correction_weight_decay_is_an_optimizer_setting(cnn):
-    """Note 004: 'LeNet 在控制全连接层的模型复杂度时采用的策略是 weight decay'."""
+def test_weight_decay_is_an_optimizer_setting(cnn):
+    """Note 004: LeNet '在控制全连接层的模型复杂度时采用的策略是 weight decay' (d2l's history)."""
     assert cnn.outputs["regularisation"].splitlines() == [
         "Dropout layers in LeNet:   0",
         "Dropout layers in AlexNet: 2",
@@ -122,12 +125,44 @@ def test_correction_weight_decay_is_an_optimizer_setting(cnn):
         "one step with weight_decay=0.5: tensor([0.9500, 0.9500, 0.9500])",
     ]
     assert not any("decay" in name for name, _ in cnn.namespace["lenet"]().named_modules())
+    # one step with a zero gradient: w <- w - lr * weight_decay * w
+    w = nn.Parameter(torch.full((2,), 4.0))
+    w.grad = torch.zeros(2)
+    torch.optim.SGD([w], lr=0.1, weight_decay=0.5).step()
+    assert torch.allclose(w.detach(), torch.full((2,), 4.0 * (1 - 0.1 * 0.5)))
 
 
 def test_vgg_block(cnn):
     assert cnn.outputs["vgg_block"].strip() == (
         "['LazyConv2d', 'ReLU', 'LazyConv2d', 'ReLU', 'MaxPool2d']"
     )
+
+
+def test_two_3x3_convolutions_see_what_one_5x5_sees(cnn):
+    lines = cnn.outputs["receptive_field"].splitlines()
+    assert lines[-1] == "the same pixels as one 5×5 convolution: True"
+    grid = cnn.namespace["seen"](cnn.namespace["two_3x3"])
+    assert grid.sum() == 25 and torch.equal(grid[2:7, 2:7], torch.ones(5, 5, dtype=torch.long))
+    # an independent check: the same with random weights and no ReLU
+    torch.manual_seed(1)
+    convs = nn.Sequential(nn.Conv2d(1, 1, 3, padding=1), nn.Conv2d(1, 1, 3, padding=1))
+    x = torch.randn(1, 1, 9, 9, requires_grad=True)
+    convs(x)[0, 0, 4, 4].backward()
+    assert (x.grad[0, 0] != 0).sum() == 25
+
+
+def test_stacked_3x3_convolutions_need_fewer_parameters(cnn):
+    c = 256
+    assert cnn.outputs["conv_parameters"].splitlines()[2:] == [
+        f"two 3×3       5×5{conv(c, c, 3) * 2:>12,}      2",
+        f"one 5×5       5×5{conv(c, c, 5):>12,}      1",
+        f"three 3×3     7×7{conv(c, c, 3) * 3:>12,}      3",
+        f"one 7×7       7×7{conv(c, c, 7):>12,}      1",
+    ]
+    assert conv(c, c, 3) * 2 == 1_180_160 and conv(c, c, 5) == 1_638_656
+    # the page: 18c² and 27c² weights against 25c² and 49c² (biases aside)
+    assert conv(c, c, 3) * 2 - 2 * c == 18 * c * c and conv(c, c, 5) - c == 25 * c * c
+    assert conv(c, c, 3) * 3 - 3 * c == 27 * c * c and conv(c, c, 7) - c == 49 * c * c
 
 
 def test_init_cnn_tests_exact_types(cnn):
@@ -225,14 +260,27 @@ def test_nin_table(cnn):
     assert real_dry_run(cnn.namespace["NiN"]().eval(), (1, 224, 224)) == rows
 
 
-def test_correction_gap_commutes_with_1x1_convolutions(cnn):
-    """Note 004: '如果没有添加非线性那么这层将不起作用'. The pooling works; 1×1 convs collapse."""
+def test_gap_commutes_with_1x1_convolutions_without_relu(cnn):
+    """Note 004: '如果没有添加非线性那么这层将不起作用', d2l's 'would not be effective'."""
     ns = cnn.namespace
-    assert torch.allclose(ns["conv_then_mean"], ns["mean_then_conv"], atol=1e-6)
-    assert ns["no_relu"] < 1e-6
-    assert ns["with_relu"] > 0.1
-    assert not torch.allclose(ns["relu_then_mean"], ns["mean_then_relu"], atol=1e-2)
-    assert ns["conv_then_mean"].shape == (1, 10, 1, 1)
+    assert ns["differences"]["no ReLU"] < 1e-6  # the page: of the order of 1e-8
+    assert 1e-2 <= ns["differences"]["with ReLU"] < 1e-1  # the page: of the order of 1e-2
+    lines = cnn.outputs["gap_nonlinearity"].splitlines()
+    assert lines[0].startswith("no ReLU    largest difference between the orders: ")
+    assert lines[0].endswith("e-08") and lines[1].endswith("e-02")
+    assert lines[2] == "output shape: (1, 10, 1, 1)"
+    # the features are what a ReLU hands on: the 3×3 conv of the last NiN block comes first
+    assert ns["features"].min() >= 0 and ns["features"].shape == (1, 10, 5, 5)
+
+
+def test_two_1x1_convolutions_without_relu_merge_into_one(cnn):
+    ns = cnn.namespace
+    assert ns["merge_diff"] < 1e-6
+    line = cnn.outputs["merge_1x1"].strip()
+    assert line.startswith("two 1×1 convs vs the merged one: ") and line.endswith("e-07")
+    with torch.no_grad():  # with a ReLU between them, no single 1×1 conv does the same
+        relu_between = ns["conv2"](torch.relu(ns["conv1"](ns["features"])))
+        assert (relu_between - ns["merged"](ns["features"])).abs().max() > 1e-2
 
 
 def test_parameter_comparison(cnn):
@@ -244,6 +292,26 @@ def test_parameter_comparison(cnn):
         "NiN          1,992,166    8.0 MB       0.0%",
     ]
     assert 0.04 < 1_992_166 / 46_764_746 < 0.045  # "about 4% of AlexNet's"
+
+
+def test_displayed_code_has_no_lint_pragmas_and_no_dot_data(cnn):
+    for section in cnn.sections:
+        assert "# fmt:" not in section.code and "noqa" not in section.code, section.name
+        assert ".data" not in section.code, section.name  # w.detach(), not w.data
+
+
+@pytest.mark.parametrize("page", ["cnn.md", "cnn.en.md"])
+def test_the_page_links_to_where_its_building_blocks_are_taught(page):
+    text = (DOCS / page).read_text(encoding="utf-8")
+    for link in (
+        "convolution.md#output-size",
+        "convolution.md#pooling",
+        "convolution.md#conv-1x1",
+        "dropout.md#nn-dropout",
+        "optimization.md#initialisation",
+    ):
+        assert f"]({link})" in text, link
+    assert "随记" not in text and "miscellany" not in text  # note 004, as in the labels
 
 
 def test_meta_tables_allocate_nothing(cnn):
