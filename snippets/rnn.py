@@ -4,6 +4,7 @@
 # --8<-- [start:setup]
 import inspect
 import random
+import time
 
 import matplotlib.pyplot as plt
 import torch
@@ -15,11 +16,12 @@ torch.set_printoptions(precision=4, linewidth=72)
 
 corpus_indices = list(range(30))  # a toy "text": the tokens 0, 1, …, 29
 batch_size, num_steps = 2, 6
+device = torch.device("cpu")  # d2l's functions take a device argument
 # --8<-- [end:setup]
 
 
 # --8<-- [start:data_iter_random]
-def data_iter_random(corpus_indices, batch_size, num_steps):
+def data_iter_random(corpus_indices, batch_size, num_steps, device=None):
     # minus 1: the label of the last input token is the token after it
     num_examples = (len(corpus_indices) - 1) // num_steps
     epoch_size = num_examples // batch_size
@@ -34,18 +36,22 @@ def data_iter_random(corpus_indices, batch_size, num_steps):
         batch_indices = example_indices[i : i + batch_size]
         X = [_data(j * num_steps) for j in batch_indices]
         Y = [_data(j * num_steps + 1) for j in batch_indices]
-        yield torch.tensor(X), torch.tensor(Y)
+        yield torch.tensor(X, device=device), torch.tensor(Y, device=device)
 
 
 random.seed(0)
 for X, Y in data_iter_random(corpus_indices, batch_size, num_steps):
     print("X: ", X, "\nY:", Y, "\n")
+print("dtype:", X.dtype)
+used = [X for X, _ in data_iter_random(corpus_indices, batch_size, num_steps)]
+unused = set(corpus_indices) - set(torch.cat(used).view(-1).tolist())
+print("never an input:", sorted(unused))
 # --8<-- [end:data_iter_random]
 
 
 # --8<-- [start:data_iter_consecutive]
-def data_iter_consecutive(corpus_indices, batch_size, num_steps):
-    corpus_indices = torch.tensor(corpus_indices)
+def data_iter_consecutive(corpus_indices, batch_size, num_steps, device=None):
+    corpus_indices = torch.tensor(corpus_indices, device=device)
     data_len = len(corpus_indices)
     batch_len = data_len // batch_size
     indices = corpus_indices[0 : batch_size * batch_len].view(
@@ -61,6 +67,7 @@ def data_iter_consecutive(corpus_indices, batch_size, num_steps):
 
 for X, Y in data_iter_consecutive(corpus_indices, batch_size, num_steps):
     print("X: ", X, "\nY:", Y, "\n")
+print("dtype:", X.dtype)
 # --8<-- [end:data_iter_consecutive]
 
 # --8<-- [start:continuity]
@@ -74,7 +81,7 @@ print("first column of X2:", X2[:, 0].tolist())
 
 
 # --8<-- [start:rnn_model]
-vocab_size, num_hiddens, lr = 30, 4, 0.1
+vocab_size, num_hiddens, lr = 30, 4, 1.0
 
 
 def get_params():
@@ -89,8 +96,9 @@ def get_params():
     return [W_xh, W_hh, b_h, W_hq, b_q]
 
 
-def init_rnn_state(batch_size, num_hiddens):
-    return (torch.zeros(batch_size, num_hiddens),)  # a tuple, as in d2l
+def init_rnn_state(batch_size, num_hiddens, device):
+    # a tuple, as in d2l (an LSTM's state has two tensors)
+    return (torch.zeros((batch_size, num_hiddens), device=device),)
 
 
 def rnn(inputs, state, params):
@@ -110,7 +118,7 @@ def train_step(X, Y, state, params):
     loss.backward()
     with torch.no_grad():  # minibatch SGD, in place
         for param in params:
-            param -= lr * param.grad
+            param -= lr * param.grad  # the loss is a mean already
             param.grad.zero_()
     return loss.item(), state
 
@@ -119,21 +127,51 @@ chance = torch.log(torch.tensor(float(vocab_size))).item()
 print(f"an untrained model's loss is about ln {vocab_size} = {chance:.4f}")
 # --8<-- [end:rnn_model]
 
-# --8<-- [start:train_random]
-random.seed(0)
-torch.manual_seed(0)
-params = get_params()
-for X, Y in data_iter_random(corpus_indices, batch_size, num_steps):
-    state = init_rnn_state(batch_size, num_hiddens)  # before every minibatch
-    loss, state = train_step(X, Y, state, params)
-    print(f"loss {loss:.4f}")
-# --8<-- [end:train_random]
+
+# --8<-- [start:train_loop]
+def train_epoch(is_random_iter, data_iter_fn, params):
+    """One epoch of d2l's loop; down to s.detach_() it is the note's code."""
+    if not is_random_iter:  # 如使用相邻采样，在epoch开始时初始化隐藏状态
+        state = init_rnn_state(batch_size, num_hiddens, device)
+    l_sum, n, start = 0.0, 0, time.time()
+    data_iter = data_iter_fn(corpus_indices, batch_size, num_steps, device)
+    for X, Y in data_iter:
+        if is_random_iter:  # 如使用随机采样，在每个小批量更新前初始化隐藏状态
+            state = init_rnn_state(batch_size, num_hiddens, device)
+        else:  # 否则需要使用detach函数从计算图分离隐藏状态
+            for s in state:
+                s.detach_()
+        loss, state = train_step(X, Y, state, params)  # forward, backward, SGD
+        l_sum, n = l_sum + loss, n + 1
+    return l_sum / n, time.time() - start  # mean loss, seconds
+
+
+for is_random_iter in (True, False):
+    if is_random_iter:
+        data_iter_fn = data_iter_random
+    else:
+        data_iter_fn = data_iter_consecutive
+    random.seed(0)
+    torch.manual_seed(0)
+    params = get_params()
+    print("random sampling" if is_random_iter else "sequential partitioning")
+    for epoch in range(40):
+        loss, _ = train_epoch(is_random_iter, data_iter_fn, params)
+        if (epoch + 1) % 10 == 0:
+            print(f"  epoch {epoch + 1}, loss {loss:.4f}")
+# --8<-- [end:train_loop]
+
+# --8<-- [start:fresh_state]
+state = init_rnn_state(batch_size, num_hiddens, device)
+print(state[0])
+print("grad_fn:", state[0].grad_fn, "| requires_grad:", state[0].requires_grad)
+# --8<-- [end:fresh_state]
 
 # --8<-- [start:no_detach]
 # raises: RuntimeError
 torch.manual_seed(0)
 params = get_params()
-state = init_rnn_state(batch_size, num_hiddens)  # once per epoch
+state = init_rnn_state(batch_size, num_hiddens, device)  # once per epoch
 for X, Y in data_iter_consecutive(corpus_indices, batch_size, num_steps):
     print("the state has a history:", state[0].grad_fn is not None)
     loss, state = train_step(X, Y, state, params)
@@ -143,7 +181,7 @@ for X, Y in data_iter_consecutive(corpus_indices, batch_size, num_steps):
 # --8<-- [start:with_detach]
 torch.manual_seed(0)
 params = get_params()
-state = init_rnn_state(batch_size, num_hiddens)  # once per epoch
+state = init_rnn_state(batch_size, num_hiddens, device)  # once per epoch
 for X, Y in data_iter_consecutive(corpus_indices, batch_size, num_steps):
     for s in state:
         s.detach_()  # keep the value, drop the history
@@ -170,7 +208,7 @@ long_corpus = list(range(30)) * 5  # 150 tokens: 12 minibatches
 torch.manual_seed(0)
 params = get_params()
 for detach in (False, True):
-    state, steps = init_rnn_state(batch_size, num_hiddens), []
+    state, steps = init_rnn_state(batch_size, num_hiddens, device), []
     for X, Y in data_iter_consecutive(long_corpus, batch_size, num_steps):
         if detach:
             for s in state:
@@ -186,7 +224,7 @@ for detach in (False, True):
 # raises: RuntimeError
 torch.manual_seed(0)
 params = get_params()
-state = init_rnn_state(batch_size, num_hiddens)
+state = init_rnn_state(batch_size, num_hiddens, device)
 for X, Y in data_iter_consecutive(corpus_indices, batch_size, num_steps):
     inputs = F.one_hot(X.T, vocab_size).float()
     outputs, state = rnn(inputs, state, params)
