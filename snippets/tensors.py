@@ -212,6 +212,16 @@ print(f"total norm before clipping: {before.item():.4f}")
 print(f"total norm after clipping:  {after.item():.4f}")
 # --8<-- [end:clip_grad_norm]
 
+# --8<-- [start:clip_grad_value]
+w_c = weight.detach().requires_grad_()  # same values, its own .grad
+(inputs @ w_c.t()).pow(2).mean().backward()  # the gradient of weight above
+print("before:", w_c.grad, sep="\n")
+nn.utils.clip_grad_value_([w_c], clip_value=10.0)
+print("after clip_grad_value_(10):", w_c.grad, sep="\n")
+same = torch.equal(w_c.grad, weight.grad.clamp(-10, 10))
+print("== weight.grad.clamp(-10, 10):", same)
+# --8<-- [end:clip_grad_value]
+
 # --8<-- [start:norms]
 q = torch.arange(8.0).view(2, 4) - 3
 print(q)

@@ -155,6 +155,8 @@ def test_rounding_functions(ten):
     assert numbers(out["trunc() "]) == [3.0, -3.0, 3.0, -3.0]
     assert numbers(out["frac()  "]) == [0.14, -0.14, 0.5, -0.5]
     assert out["trunc() + frac() == r"] == " True"
+    inf = torch.tensor([math.inf, -math.inf])  # "对有限的数": inf has no fractional part
+    assert inf.frac().isnan().all() and (inf.trunc() + inf.frac()).isnan().all()
 
 
 def test_correction_round_is_half_to_even(ten):
@@ -229,6 +231,26 @@ def test_clip_grad_norm_scales_all_gradients_to_max_norm(ten):
     total = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
     assert total.item() == pytest.approx(math.sqrt(12 * 9 + 3 * 16))
     assert model.weight.grad[0, 0].item() / model.bias.grad[0].item() == pytest.approx(3 / 4)
+
+
+def test_clip_grad_value_clamps_each_element_and_turns_the_gradient(ten):
+    ns = ten.namespace
+    raw, clipped = ns["weight"].grad, ns["w_c"].grad
+    assert torch.equal(clipped, raw.clamp(-10, 10))
+    out = ten.outputs["clip_grad_value"]
+    assert out.endswith("== weight.grad.clamp(-10, 10): True\n")
+    # the numbers the prose cites: -100.27 and -14.72 both become -10, -3.79 and -8.55 stay
+    assert round(raw[0, 1].item(), 2) == -100.27 and round(raw[1, 1].item(), 2) == -14.72
+    assert clipped[0, 1].item() == clipped[1, 1].item() == -10.0
+    assert round(raw[0, 0].item(), 2) == -3.79 and round(raw[2, 0].item(), 2) == -8.55
+    assert clipped[0, 0] == raw[0, 0] and clipped[2, 0] == raw[2, 0]
+    cos = torch.nn.functional.cosine_similarity(raw.flatten(), clipped.flatten(), dim=0)
+    assert cos.item() < 0.9  # the direction changes; clip_grad_norm_ would keep it (cos = 1)
+    p = nn.Parameter(torch.zeros(2))
+    p.grad = raw[0, :2].clone()
+    nn.utils.clip_grad_norm_([p], max_norm=1.0)
+    cos = torch.nn.functional.cosine_similarity(raw[0, :2], p.grad, dim=0)
+    assert cos.item() == pytest.approx(1.0)
 
 
 def test_norms_l1_l2_and_dim(ten):
