@@ -63,6 +63,10 @@ exact = torch.sigmoid(torch.tensor(-100.0, dtype=torch.float64)).item()
 print(f"σ(-100) in float64: {exact:.3e}")
 print("σ(-100) in float32:", torch.sigmoid(torch.tensor(-100.0)).item())
 print("e^100   in float32:", torch.exp(torch.tensor(100.0)).item())
+# e^88.5 still fits in float32, e^88.8 does not (the largest is e^88.72)
+for v in (-88.5, -88.8):
+    print(f"σ({v}) in float32:", torch.sigmoid(torch.tensor(v)).item())
+print("σ(33.3)  in float32:", torch.sigmoid(torch.tensor(33.3)).item())
 # --8<-- [end:sigmoid_float32]
 
 # --8<-- [start:sigmoid_gradient]
@@ -246,7 +250,8 @@ def figure_tanh():
         ax.axhline(level, color="grey", lw=0.8, ls=":")
     ax.set(xlabel="$x$", xlim=(-4, 4), ylim=(-1.15, 1.15))
     ax.grid(alpha=0.4)
-    ax.legend(frameon=False, loc="upper left")
+    # the legend below the dotted line at 1, not across it
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(0, 0.9))
     return fig
 
 
@@ -257,10 +262,20 @@ def figure_tanh():
 def figure_relu():
     x = torch.linspace(-3, 3, 601, requires_grad=True)
     y = F.relu(x)
-    (dy,) = torch.autograd.grad(y.sum(), x)  # 0 for x <= 0, 1 for x > 0
+    (dy,) = torch.autograd.grad(y.sum(), x)  # 0 for x < 0, 1 for x > 0
+    zero = torch.tensor(0.0, requires_grad=True)
+    (at_zero,) = torch.autograd.grad(F.relu(zero), zero)  # PyTorch's value
+    x = x.detach()
     fig, ax = plt.subplots(figsize=(7, 3.4), layout="constrained")
-    ax.plot(x.detach(), y.detach(), label=r"$\mathrm{ReLU}(x)$")
-    ax.plot(x.detach(), dy, label=r"$\mathrm{ReLU}'(x)$")
+    ax.plot(x, y.detach(), lw=3, label=r"$\mathrm{ReLU}(x)$")
+    # the derivative in two pieces (no vertical jump drawn), dashed so that
+    # ReLU shows under it for x < 0
+    for piece, label in ((x < 0, r"$\mathrm{ReLU}'(x)$"), (x > 0, None)):
+        ax.plot(x[piece], dy[piece], color="C1", ls="--", label=label)
+    ax.plot(0, 1, "o", color="C1", mfc="none")  # open: 1 is not taken at 0
+    ax.plot(
+        0, at_zero, "o", color="C1", label=r"PyTorch: $\mathrm{ReLU}'(0) = 0$"
+    )
     ax.set(xlabel="$x$", xlim=(-3, 3), ylim=(-0.2, 3.1))
     ax.grid(alpha=0.4)
     ax.legend(frameon=False, loc="upper left")

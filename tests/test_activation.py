@@ -36,9 +36,10 @@ def test_two_linear_layers_collapse_into_one(act):
 def test_relu_breaks_the_affine_identity(act):
     ns = act.namespace
     affine, relu = ns["affine_gap"].abs().max().item(), ns["relu_gap"].abs().max().item()
-    assert affine < 1e-6 and relu > 1e-2 and relu / affine > 1e5
+    # the page: a gap of the order of 1e-8 (rounding) against 6.8e-2, six orders larger
+    assert 1e-9 < affine < 1e-7 and relu / affine > 1e6
     affine_line, relu_line = act.outputs["nonlinear_breaks_collapse"].splitlines()
-    assert affine_line.endswith(f"{affine:.1e}") and relu_line.endswith(f"{relu:.1e}")
+    assert affine_line.endswith(f"{affine:.1e}") and relu_line.endswith("6.8e-02")
 
 
 def test_correction_linspace_counts_points_not_pieces(act):
@@ -71,9 +72,19 @@ def test_sigmoid_of_minus_100_is_zero_in_float32(act):
         "σ(-100) in float64: 3.720e-44",
         "σ(-100) in float32: 0.0",
         "e^100   in float32: inf",
+        "σ(-88.5) in float32: 3.672301610145117e-39",
+        "σ(-88.8) in float32: 0.0",
+        "σ(33.3)  in float32: 1.0",
     ]
     # the true value is representable in float32 (a subnormal number): the 0 comes from e^100
+    tiny, smallest = torch.finfo(torch.float32).tiny, torch.tensor(2.0**-149).item()
     assert torch.tensor(3.72e-44).item() > 0
+    assert f"{tiny:.1e}" == "1.2e-38" and f"{smallest:.1e}" == "1.4e-45"
+    assert 0 < torch.sigmoid(torch.tensor(-88.5)).item() < tiny  # subnormal
+    # the cut-off is where e^-z overflows: ln(largest float32) = 88.72
+    assert math.log(torch.finfo(torch.float32).max) == pytest.approx(88.72, abs=0.005)
+    exp = torch.exp(torch.tensor([88.5, 88.8]))
+    assert torch.isfinite(exp[0]) and torch.isinf(exp[1])
 
 
 def test_sigmoid_gradient_is_s_times_one_minus_s(act):
@@ -103,6 +114,10 @@ def test_deep_sigmoid_network_gradient_vanishes(act):
     assert [int(line.split()[1]) for line in lines] == [1, 5, 10, 20]
     assert rms == sorted(rms, reverse=True)
     assert rms[-1] < 1e-15  # measured on 20 default nn.Linear + sigmoid layers
+    assert f"{rms[-1]:.0e}".endswith("e-17")  # the page: 10^-17 after 20 layers
+    # the page: about four orders of magnitude every 5 layers (from depth 5 on)
+    per_5_layers = [math.log10(rms[1] / rms[2]), math.log10(rms[2] / rms[3]) / 2]
+    assert all(3.5 < orders < 4.5 for orders in per_5_layers), per_5_layers
     assert act.namespace["input_grad_rms"](nn.Sigmoid, 20) == pytest.approx(rms[-1], rel=0.05)
 
 
@@ -130,6 +145,11 @@ def test_tanh_range_is_open_but_float32_reaches_one():
     """Note 001: tanh '值在[-1,1]内' — true; the exact range is (-1, 1)."""
     assert torch.tanh(torch.tensor(10.0, dtype=torch.float64)).item() < 1
     assert torch.tanh(torch.tensor(10.0)).item() == 1.0  # float32 rounds to 1
+    # the page: from about 9 on; -tanh(-z) = tanh(z), so -1 is reached likewise
+    z = torch.linspace(8.0, 10.0, 20001)
+    first_one = z[torch.tanh(z) == 1][0].item()
+    assert 8.9 < first_one < 9.1
+    assert torch.tanh(-z[-1]).item() == -1.0
 
 
 def test_relu_gradient_is_zero_for_negative_inputs_and_at_zero(act):
@@ -152,6 +172,10 @@ def test_correction_relu_does_not_prevent_exploding_gradients(act):
     assert sig_kaiming < 1e-8 and 0.3 < relu_kaiming < 3
     # exploding: weights 1.5 times larger blow the ReLU gradient up; sigmoid does not explode
     assert relu_big > 1e3 and sig_big < 1e-6
+    # the numbers the box quotes
+    quoted = [f"{v:.1e}" for v in (relu_default, sig_big, relu_big)]
+    assert quoted == ["2.2e-08", "5.9e-08", "4.8e+03"]
+    assert f"{sig_default:.0e}".endswith("e-17")
     grad_rms = act.namespace["input_grad_rms"]
     assert grad_rms(nn.ReLU, 20, act.namespace["kaiming"](1.5)) == pytest.approx(relu_big, rel=0.05)
 
@@ -216,11 +240,24 @@ def test_sigmoid_saturation_marks_both_tails(act):
     assert left.get_x() + left.get_width() == pytest.approx(-edge)
 
 
-def test_tanh_and_relu_figures_plot_the_derivatives(act):
-    tanh_lines = act.namespace["figure_tanh"]().axes[0].lines[:2]
-    assert max(tanh_lines[1].get_ydata()) == pytest.approx(1.0)
-    relu_lines = act.namespace["figure_relu"]().axes[0].lines
-    assert sorted(set(relu_lines[1].get_ydata().tolist())) == [0.0, 1.0]
+def test_tanh_figure_plots_the_derivative_and_keeps_the_legend_off_the_line_at_1(act):
+    fig = act.namespace["figure_tanh"]()
+    ax = fig.axes[0]
+    assert max(ax.lines[1].get_ydata()) == pytest.approx(1.0)
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent().transformed(ax.transData.inverted())
+    assert box.y1 < 1.0  # the dotted line at 1 does not cross the legend
+
+
+def test_relu_figure_draws_the_derivative_without_a_jump_and_pytorchs_value_at_0(act):
+    ax = act.namespace["figure_relu"]().axes[0]
+    relu, negative, positive, open_dot, filled_dot = ax.lines
+    assert relu.get_label() == r"$\mathrm{ReLU}(x)$"
+    assert max(negative.get_xdata()) < 0 and set(negative.get_ydata().tolist()) == {0.0}
+    assert min(positive.get_xdata()) > 0 and set(positive.get_ydata().tolist()) == {1.0}
+    assert open_dot.get_markerfacecolor() == "none" and list(open_dot.get_ydata()) == [1]
+    # the filled dot is what autograd gives at 0 (the caption: 'the value PyTorch uses, 0')
+    assert filled_dot.get_ydata()[0].item() == 0.0 and filled_dot.get_label().startswith("PyTorch")
 
 
 def test_softplus_figure_draws_relu_on_top(act):
