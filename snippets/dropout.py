@@ -2,6 +2,8 @@
 # Every section runs at build time; the page shows it and what it printed.
 
 # --8<-- [start:setup]
+import inspect
+
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
@@ -35,6 +37,18 @@ for p in (0.1, 0.2, 0.5, 0.9):
     mean, var = h_new.mean().item(), h_new.var().item()
     print(f"{p:4} | {mean:10.4f} | {var:9.4f} | {h * h * p / (1 - p):9.4f}")
 # --8<-- [end:expectation_and_variance]
+
+# --8<-- [start:original_vs_inverted]
+torch.manual_seed(0)
+p, W, h = 0.5, torch.randn(3, 8), torch.rand(8)  # a layer and its input
+masks = (torch.rand(100_000, 8) > p).float()  # 100 000 training passes
+# Original dropout: no scaling in training, weights times 1 - p at test
+print("original, training (mean):", ((masks * h) @ W.T).mean(0))
+print("original, test (1 - p) W h:", (1 - p) * W @ h)
+# Inverted dropout: divide by 1 - p in training, nothing at test
+print("inverted, training (mean):", ((masks * h / (1 - p)) @ W.T).mean(0))
+print("inverted, test W h:        ", W @ h)
+# --8<-- [end:original_vs_inverted]
 
 
 # --8<-- [start:dropout_layer]
@@ -72,14 +86,23 @@ mask = torch.zeros(2, 8)  # p = 1: nothing survives
 print("mask * X / (1 - 1) =", (mask * X / (1.0 - 1.0))[0])
 # --8<-- [end:why_p_equals_one]
 
-# --8<-- [start:undefined_probabilities]
-# raises: NameError
-# the note's code, run before dropout1 is defined
-nn.Dropout(dropout1)  # noqa: F821 (ruff, too, reports the undefined name)
-# --8<-- [end:undefined_probabilities]
+# --8<-- [start:kept_fraction_spread]
+torch.manual_seed(0)
+masks = torch.rand(20_000, 256)  # 20 000 masks for a layer of 256 units
+print("   p | mean kept | sd kept | sqrt(p (1 - p) / 256)")
+for p in (0.2, 0.5):
+    kept = (masks > p).float().mean(dim=1)  # fraction kept, per mask
+    sd = (p * (1 - p) / 256) ** 0.5
+    print(f"{p:4} | {kept.mean():9.4f} | {kept.std():7.4f} | {sd:.4f}")
+# --8<-- [end:kept_fraction_spread]
+
+# --8<-- [start:dropout_signature]
+print(inspect.signature(nn.Dropout))
+# --8<-- [end:dropout_signature]
 
 # --8<-- [start:network]
-dropout1, dropout2 = 0.2, 0.5  # the values Dive into Deep Learning uses
+# dropout1, dropout2 are probabilities: the values of d2l
+dropout1, dropout2 = 0.2, 0.5
 
 net = nn.Sequential(
     nn.Flatten(),
@@ -105,12 +128,20 @@ net.apply(init_weights)
 print(net)
 # --8<-- [end:network]
 
+# --8<-- [start:dropout_after_relu]
+z = torch.randn(2, 8)
+torch.manual_seed(0)
+after = nn.Dropout(0.2)(torch.relu(z))  # ReLU, then Dropout
+torch.manual_seed(0)  # the same mask again
+before = torch.relu(nn.Dropout(0.2)(z))  # Dropout, then ReLU
+print("the same either way:", torch.equal(after, before))
+# --8<-- [end:dropout_after_relu]
+
 # --8<-- [start:type_vs_isinstance]
 attention = nn.MultiheadAttention(embed_dim=8, num_heads=2)
 out_proj = attention.out_proj  # a subclass of nn.Linear
 print(type(out_proj).__name__)
-same_type = type(out_proj) == nn.Linear  # noqa: E721 (ruff prefers isinstance)
-print("type(m) == nn.Linear    :", same_type)
+print("type(m) is nn.Linear    :", type(out_proj) is nn.Linear)
 print("isinstance(m, nn.Linear):", isinstance(out_proj, nn.Linear))
 # --8<-- [end:type_vs_isinstance]
 
@@ -140,6 +171,44 @@ print("train:", layer(ones))
 layer.eval()
 print("eval: ", layer(ones))
 # --8<-- [end:dropout_scales]
+
+
+# --8<-- [start:generalisation_gap]
+def make_data(n, gen):
+    """n points in 5-D; the target uses two of the inputs, plus noise."""
+    x = torch.randn(n, 5, generator=gen)
+    y = torch.sin(2 * x[:, :1]) + x[:, 1:2] / 2
+    return x, y + 0.5 * torch.randn(n, 1, generator=gen)  # noise sd 0.5
+
+
+gen = torch.Generator().manual_seed(0)
+x_train, y_train = make_data(100, gen)  # few points: easy to memorise
+x_test, y_test = make_data(1000, gen)  # fresh points, same distribution
+loss = nn.MSELoss()
+
+print("   p | train loss | test loss | gap")
+for p in (0.0, 0.5):
+    torch.manual_seed(0)  # the same initial weights for both
+    mlp = nn.Sequential(
+        nn.Linear(5, 64),
+        nn.ReLU(),
+        nn.Dropout(p),
+        nn.Linear(64, 64),
+        nn.ReLU(),
+        nn.Dropout(p),
+        nn.Linear(64, 1),
+    )
+    optimizer = torch.optim.SGD(mlp.parameters(), lr=0.05, momentum=0.9)
+    for _ in range(200):  # full batch: all 100 points in every step
+        optimizer.zero_grad()
+        loss(mlp(x_train), y_train).backward()
+        optimizer.step()
+    mlp.eval()  # measure both losses without dropout
+    with torch.no_grad():
+        train = loss(mlp(x_train), y_train).item()
+        test = loss(mlp(x_test), y_test).item()
+    print(f"{p:4} | {train:10.3f} | {test:9.3f} | {test - train:.3f}")
+# --8<-- [end:generalisation_gap]
 
 
 # --8<-- [start:figure_dropout_mask]

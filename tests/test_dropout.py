@@ -1,4 +1,6 @@
-"""snippets/dropout.py: the values the dropout page shows, and its corrections."""
+"""snippets/dropout.py: the values the dropout page shows."""
+
+import inspect
 
 import pytest
 import torch
@@ -32,6 +34,21 @@ def test_expectation_is_h_and_variance_is_p_over_1_minus_p(drop):
         assert var == pytest.approx(predicted, rel=0.01)
 
 
+def test_original_and_inverted_dropout_agree_at_test_time(drop):
+    """Original dropout scales the weights by 1 - p at test time; inverted divides in training."""
+    lines = drop.outputs["original_vs_inverted"].splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "original, training (mean)",
+        "original, test (1 - p) W h",
+        "inverted, training (mean)",
+        "inverted, test W h",
+    ]
+    original_train, original_test, inverted_train, inverted_test = map(numbers, lines)
+    assert original_train == pytest.approx(original_test, abs=0.02)
+    assert inverted_train == pytest.approx(inverted_test, abs=0.02)
+    assert inverted_test == pytest.approx([2 * v for v in original_test], abs=1e-3)  # 1 / (1 - p)
+
+
 def test_dropout_layer_run(drop):
     ns, out = drop.namespace, drop.outputs["dropout_layer_run"]
     X = ns["X"]
@@ -56,13 +73,44 @@ def test_p_equals_one_would_divide_zero_by_zero(drop):
     assert "nan, nan, nan, nan, nan, nan, nan, nan" in drop.outputs["why_p_equals_one"]
 
 
-def test_correction_dropout1_and_dropout2_are_undefined_in_the_note(drop):
-    """Note 004, § 1.2.3: `nn.Dropout(dropout1)` ... `nn.Dropout(dropout2)`, never defined."""
-    out = drop.outputs["undefined_probabilities"]
-    assert out == "NameError: name 'dropout1' is not defined\n"
+def test_the_kept_fraction_is_binomial(drop):
+    """The figure's right panel: two values of p, spread sqrt(p (1 - p) / 256)."""
+    rows = drop.outputs["kept_fraction_spread"].splitlines()[1:]
+    assert len(rows) == 2
+    for row, p in zip(rows, (0.2, 0.5), strict=True):
+        shown_p, mean, sd, predicted = numbers(row)
+        assert shown_p == p and mean == pytest.approx(1 - p, abs=0.002)
+        assert predicted == pytest.approx((p * (1 - p) / 256) ** 0.5, abs=1e-4)
+        assert sd == pytest.approx(predicted, rel=0.03)
+    assert [round(v, 3) for v in numbers(rows[0])[3:] + numbers(rows[1])[3:]] == [0.025, 0.031]
+
+
+def test_dropout_takes_p_and_inplace(drop):
+    """The notes: the probability is the 'only' argument; there is also `inplace`."""
+    assert drop.outputs["dropout_signature"] == "(p: float = 0.5, inplace: bool = False) -> None\n"
+    assert list(inspect.signature(nn.Dropout).parameters) == ["p", "inplace"]
+
+
+def test_the_excerpt_is_completed_with_d2l_s_probabilities(drop):
+    """Note 004, § 1.2.3 leaves `dropout1`, `dropout2` to the reader ("为概率"): d2l's 0.2, 0.5."""
     ns = drop.namespace
     assert (ns["dropout1"], ns["dropout2"]) == (0.2, 0.5)
     assert [m.p for m in ns["net"] if isinstance(m, nn.Dropout)] == [0.2, 0.5]
+    assert "Dropout(p=0.2, inplace=False)" in drop.outputs["network"]
+
+
+def test_dropout_sits_after_each_hidden_activation_not_after_the_output(drop):
+    net = drop.namespace["net"]
+    kinds = [type(m).__name__ for m in net]
+    assert [kinds[i - 1] for i, k in enumerate(kinds) if k == "Dropout"] == ["ReLU", "ReLU"]
+    assert kinds[-1] == "Linear"
+    assert drop.outputs["dropout_after_relu"] == "the same either way: True\n"
+    for p in (0.2, 0.5, 0.9):  # ReLU commutes with multiplying by 0 or 1 / (1 - p)
+        z = torch.randn(50, 50)
+        torch.manual_seed(3)
+        after = nn.Dropout(p)(torch.relu(z))
+        torch.manual_seed(3)
+        assert torch.equal(after, torch.relu(nn.Dropout(p)(z)))
 
 
 def test_network_shape_and_initialisation(drop):
@@ -78,13 +126,13 @@ def test_network_shape_and_initialisation(drop):
 def test_isinstance_also_catches_subclasses_of_linear(drop):
     assert drop.outputs["type_vs_isinstance"].splitlines() == [
         "NonDynamicallyQuantizableLinear",
-        "type(m) == nn.Linear    : False",
+        "type(m) is nn.Linear    : False",
         "isinstance(m, nn.Linear): True",
     ]
 
 
-def test_correction_dropout_passes_data_only_in_eval_mode(drop):
-    """Note 004, § 1.2.3: '在测试时，Dropout层仅传递数据' — only after net.eval()."""
+def test_dropout_passes_data_only_in_eval_mode(drop):
+    """Note 004, § 1.2.3: '在测试时，Dropout层仅传递数据' — right, once net.eval() is called."""
     assert drop.outputs["train_vs_eval"].splitlines() == [
         "fresh net in training mode? True",
         "train: two calls equal? False",
@@ -108,6 +156,23 @@ def test_nn_dropout_scales_kept_units_at_training_time(drop):
     big = nn.Dropout(0.2)(torch.ones(100_000))
     assert set(big.unique().tolist()) == {0.0, 1.25}
     assert big.mean().item() == pytest.approx(1.0, abs=0.01)
+
+
+def test_dropout_narrows_the_train_test_gap(drop):
+    """With p = 0.5 the gap between test and training loss is smaller than with p = 0."""
+    lines = drop.outputs["generalisation_gap"].splitlines()
+    assert lines[0] == "   p | train loss | test loss | gap"
+    (p0, train0, test0, gap0), (p5, train5, test5, gap5) = map(numbers, lines[1:])
+    assert (p0, p5) == (0.0, 0.5)
+    assert gap0 == pytest.approx(test0 - train0, abs=2e-3)
+    assert gap5 == pytest.approx(test5 - train5, abs=2e-3)
+    assert train0 < 0.05  # without dropout the 100 noisy points are memorised
+    assert gap5 < gap0 - 0.15  # the point of dropout, with a wide margin (0.29 here)
+    assert test5 < test0 and train5 > train0
+    assert min(test0, test5) > 0.25  # the noise variance is a floor
+    # the numbers the page's prose states
+    assert train0 == 0.016 and round(gap0, 2) == 0.65 and round(gap5, 2) == 0.35
+    assert sum(p.numel() for p in drop.namespace["mlp"].parameters()) == 4609
 
 
 def test_figure_dropout_mask(drop):
