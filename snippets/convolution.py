@@ -16,6 +16,57 @@ torch.set_printoptions(precision=4, linewidth=72)
 # --8<-- [end:setup]
 
 
+# --8<-- [start:parameter_counts]
+def count(layer):
+    return sum(p.numel() for p in layer.parameters())
+
+
+# a 28 x 28 image to a 26 x 26 output: a 3 x 3 kernel, or every pixel
+conv = nn.Conv2d(1, 1, kernel_size=3)
+dense = nn.Linear(28 * 28, 26 * 26)
+print(f"1 x 28 x 28 -> 1 x 26 x 26,     Conv2d: {count(conv):>17,}")
+print(f"1 x 28 x 28 -> 1 x 26 x 26,     Linear: {count(dense):>17,}")
+# an RGB image of 224 x 224 to 64 channels of the same size
+conv = nn.Conv2d(3, 64, kernel_size=3, padding=1)
+n_in, n_out = 3 * 224 * 224, 64 * 224 * 224
+dense_count = n_in * n_out + n_out  # too large to build: just count
+print(f"3 x 224 x 224 -> 64 x 224 x 224, Conv2d: {count(conv):>17,}")
+print(f"3 x 224 x 224 -> 64 x 224 x 224, Linear: {dense_count:>17,}")
+print(f"that Linear layer in float32: {dense_count * 4 / 1e12:.1f} TB")
+# --8<-- [end:parameter_counts]
+
+# --8<-- [start:conv_as_matrix]
+torch.manual_seed(0)
+conv = nn.Conv2d(1, 1, kernel_size=3, bias=False)
+with torch.no_grad():
+    # column c of W: what the layer makes of an image that is 1 at pixel c
+    basis = torch.eye(28 * 28).reshape(28 * 28, 1, 28, 28)
+    W = conv(basis).reshape(28 * 28, 26 * 26).T  # one row per output
+    x = torch.randn(28, 28)
+    same = torch.allclose(conv(x[None, None]).flatten(), W @ x.flatten())
+print("W:", tuple(W.shape), " conv(x) == W @ x:", same)
+print("inputs each output depends on:", (W != 0).sum(dim=1).unique().tolist())
+kernel = conv.weight.detach().flatten()
+shared = all(torch.equal(row[row != 0], kernel) for row in W)
+print("every row holds the kernel's 9 weights:", shared)
+# --8<-- [end:conv_as_matrix]
+
+# --8<-- [start:translation_equivariance]
+torch.manual_seed(0)
+x = torch.randn(1, 1, 28, 28)
+moved = x.roll(2, dims=-1)  # the image, two pixels to the right
+conv = nn.Conv2d(1, 1, kernel_size=3)
+dense = nn.Linear(28 * 28, 26 * 26)
+with torch.no_grad():
+    y, y_moved = conv(x), conv(moved)
+    z = dense(x.flatten()).reshape(26, 26)
+    z_moved = dense(moved.flatten()).reshape(26, 26)
+# away from the left edge, does the output move by two pixels too?
+print("Conv2d:", torch.allclose(y_moved[..., 2:], y[..., :-2], atol=1e-6))
+print("Linear:", torch.allclose(z_moved[..., 2:], z[..., :-2], atol=1e-6))
+# --8<-- [end:translation_equivariance]
+
+
 # --8<-- [start:corr2d]
 def corr2d(X, K):
     """Compute 2D cross-correlation."""
@@ -72,17 +123,31 @@ print(
 )
 # --8<-- [end:true_convolution]
 
-# --8<-- [start:comp_conv2d_undefined]
-# raises: NameError
-X = torch.rand(size=(8, 8))
-conv2d = nn.LazyConv2d(1, kernel_size=(3, 5), padding=(0, 1), stride=(3, 4))
-comp_conv2d(conv2d, X).shape  # noqa: B018, F821 (the note's code)
-# --8<-- [end:comp_conv2d_undefined]
+# --8<-- [start:learn_kernel]
+band = torch.ones(6, 8)
+band[:, 2:6] = 0  # a dark band: an edge at each side
+edge = torch.tensor([[1.0, -1.0]])
+target = corr2d(band, edge)  # 1 where 1 turns into 0, -1 where 0 turns to 1
+print("target, every row:", target[0])
+torch.manual_seed(0)
+for name, layer in (
+    ("cross-correlation", corr2d),
+    ("convolution", conv2d_true),
+):
+    learned = torch.randn(1, 2, requires_grad=True)  # a random 1 x 2 kernel
+    for _ in range(30):  # gradient descent on the squared error
+        loss = ((layer(band, learned) - target) ** 2).sum()
+        loss.backward()
+        with torch.no_grad():
+            learned -= 0.03 * learned.grad
+            learned.grad.zero_()
+    print(f"{name:>17} learns the kernel", learned.detach()[0])
+# --8<-- [end:learn_kernel]
 
 
 # --8<-- [start:comp_conv2d]
 def comp_conv2d(conv2d, X):
-    """Apply conv2d to a matrix X; return the output matrix."""
+    """d2l's helper: apply conv2d to a matrix X, return a matrix."""
     X = X.reshape((1, 1) + X.shape)  # add batch and channel dimensions
     Y = conv2d(X)
     return Y.reshape(Y.shape[2:])  # drop them again
@@ -93,6 +158,7 @@ def out_size(n, k, p, s):
     return (n + 2 * p - k) // s + 1
 
 
+# the note's example
 X = torch.rand(size=(8, 8))
 conv2d = nn.LazyConv2d(1, kernel_size=(3, 5), padding=(0, 1), stride=(3, 4))
 print(comp_conv2d(conv2d, X).shape)
@@ -129,9 +195,18 @@ print("ceil_mode=True :", nn.MaxPool2d(2, 2, ceil_mode=True)(x).shape[2:])
 
 
 def out_size_ceil(n, k, p, s):
-    """Rounding up, unless the last window would start in the padding."""
+    """Round up, but drop a last window that would start in the right
+    padding (padded positions from n + p on) or beyond it."""
     out = -(-(n + 2 * p - k) // s) + 1
     return out - 1 if (out - 1) * s >= n + p else out
+
+
+for p in (0, 1):  # n = 5, k = 2, s = 2; positions counted in the padding
+    pool = nn.MaxPool2d(2, stride=2, padding=p, ceil_mode=True)
+    starts = [2 * i for i in range(pool(x).shape[-1])]
+    floor = out_size(5, 2, p, 2)
+    print(f"p = {p}: input at {p}..{p + 4}, windows start at {starts}", end="")
+    print(f" (formula: {floor} windows)")
 
 
 differ = agree_ceil = 0
@@ -166,6 +241,10 @@ K2 = torch.stack((K, K + 1))  # one 2 x 2 kernel per input channel
 print("X2:", tuple(X2.shape), " K2:", tuple(K2.shape))
 print(corr2d_multi_in(X2, K2))
 print("F.conv2d:", F.conv2d(X2[None], K2[None])[0, 0])
+try:
+    corr2d_multi_in(X2, K2[:1])  # a kernel with one channel too few
+except ValueError as error:
+    print("ValueError:", error)
 # --8<-- [end:corr2d_multi_in]
 
 
@@ -278,6 +357,32 @@ feature_maps = torch.randn(1, 6, 28, 28)  # LeNet: 6 channels of 28 x 28
 print(tuple(nn.AvgPool2d(kernel_size=2, stride=2)(feature_maps).shape))
 print(tuple(nn.MaxPool2d(kernel_size=2, stride=2)(feature_maps).shape))
 # --8<-- [end:pooling_downsamples]
+
+
+# --8<-- [start:receptive_field]
+def receptive_field(*layers):
+    """Rows of the input that the centre output depends on."""
+    x = torch.zeros(1, 1, 32, 32, requires_grad=True)
+    y = nn.Sequential(*layers)(x)
+    y[0, 0, y.shape[2] // 2, y.shape[3] // 2].backward()  # d(centre) / dx
+    return int((x.grad[0, 0] != 0).any(dim=1).sum())
+
+
+def conv3():
+    conv = nn.Conv2d(1, 1, kernel_size=3)
+    nn.init.constant_(conv.weight, 1.0)  # no weight happens to be 0
+    return conv
+
+
+pool = nn.AvgPool2d(2, stride=2)
+for name, layers in (
+    ("conv 3x3", [conv3()]),
+    ("conv 3x3, conv 3x3", [conv3(), conv3()]),
+    ("conv 3x3, pool 2x2 (stride 2), conv 3x3", [conv3(), pool, conv3()]),
+):
+    size = receptive_field(*layers)
+    print(f"{name:<39}: {size} x {size}")
+# --8<-- [end:receptive_field]
 
 
 # --8<-- [start:figure_cross_correlation]

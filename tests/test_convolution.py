@@ -1,4 +1,4 @@
-"""snippets/convolution.py: the values the convolution page shows, and its corrections."""
+"""snippets/convolution.py: the values the convolution page shows, and its correction."""
 
 import ast
 import itertools
@@ -17,6 +17,37 @@ def conv(run):
     return run("convolution")
 
 
+def test_a_convolution_needs_far_fewer_parameters_than_a_linear_layer(conv):
+    lines = conv.outputs["parameter_counts"].splitlines()
+    counts = [int(line.rsplit(":", 1)[1].replace(",", "")) for line in lines[:4]]
+    assert counts == [10, 28 * 28 * 26 * 26 + 26 * 26, 64 * 3 * 9 + 64, 483_388_358_656]
+    assert counts[3] == (3 * 224 * 224) * (64 * 224 * 224) + 64 * 224 * 224
+    assert lines[4] == "that Linear layer in float32: 1.9 TB"
+    assert sum(p.numel() for p in nn.Conv2d(3, 64, 3, padding=1).parameters()) == 1792
+
+
+def test_a_convolution_is_a_sparse_linear_layer_with_shared_weights(conv):
+    assert conv.outputs["conv_as_matrix"].splitlines() == [
+        "W: (676, 784)  conv(x) == W @ x: True",
+        "inputs each output depends on: [9]",
+        "every row holds the kernel's 9 weights: True",
+    ]
+    W = conv.namespace["W"]
+    assert (W != 0).sum().item() == 676 * 9  # locality: 9 of 784 inputs per output
+
+
+def test_convolution_is_translation_equivariant_and_a_linear_layer_is_not(conv):
+    assert conv.outputs["translation_equivariance"].splitlines() == [
+        "Conv2d: True",
+        "Linear: False",
+    ]
+    layer = nn.Conv2d(2, 3, kernel_size=5, padding=2)
+    x = torch.randn(1, 2, 20, 20)
+    with torch.no_grad():  # shift down by 3 rows: the output shifts too, away from the border
+        y, y_shift = layer(x), layer(x.roll(3, dims=2))
+    assert torch.allclose(y_shift[:, :, 5:-2], y[:, :, 2:-5], atol=1e-5)
+
+
 def test_corr2d_gives_the_note_s_example(conv):
     corr2d = conv.namespace["corr2d"]
     X, K = torch.arange(9.0).reshape(3, 3), torch.arange(4.0).reshape(2, 2)
@@ -33,8 +64,8 @@ def test_conv2d_layers_compute_cross_correlation(conv):
     assert torch.allclose(F.conv2d(X[None, None], K[None, None])[0, 0], corr2d(X, K).double())
 
 
-def test_correction_star_denotes_convolution_not_cross_correlation(conv):
-    """Note 004, § 2.1.1 writes the cross-correlation (eq. 2.1) as X * K = [19, 25; 37, 43]."""
+def test_true_convolution_is_cross_correlation_with_the_flipped_kernel(conv):
+    """Note 004, § 2.1.1 (eq. 2.1) calls cross-correlation convolution, as it says it will."""
     ns = conv.namespace
     X, K = torch.arange(9.0).reshape(3, 3), torch.arange(4.0).reshape(2, 2)
     true_conv = ns["conv2d_true"](X, K)
@@ -51,10 +82,18 @@ def test_correction_star_denotes_convolution_not_cross_correlation(conv):
     assert shown[8:] == [3.0, 6.0, 3.0, 6.0]  # np.convolve == conv1d with flipped kernel
 
 
-def test_correction_comp_conv2d_is_undefined_in_the_note(conv):
-    """Note 004, § 2.1.1: `comp_conv2d(conv2d, X).shape` — comp_conv2d is never defined."""
-    out = conv.outputs["comp_conv2d_undefined"]
-    assert out == "NameError: name 'comp_conv2d' is not defined\n"
+def test_a_learned_kernel_is_flipped_under_true_convolution(conv):
+    lines = conv.outputs["learn_kernel"].splitlines()
+    assert numbers(lines[0]) == [0.0, 1.0, 0.0, 0.0, 0.0, -1.0, 0.0]
+    assert lines[1].startswith("cross-correlation learns the kernel")
+    assert lines[2].startswith("      convolution learns the kernel")
+    by_corr, by_conv = numbers(lines[1]), numbers(lines[2])
+    assert by_corr == pytest.approx([1.0, -1.0], abs=0.01)
+    assert by_conv == pytest.approx([-1.0, 1.0], abs=0.01)
+
+
+def test_the_excerpt_runs_once_d2l_s_comp_conv2d_is_defined(conv):
+    """Note 004, § 2.1.1 calls d2l's `comp_conv2d`; defined, it gives the note's Size([2, 2])."""
     lines = conv.outputs["comp_conv2d"].splitlines()
     assert lines[0] == "torch.Size([2, 2])"  # what the note printed
     assert lines[1] == "formula: 2 2"
@@ -85,8 +124,22 @@ def test_ceil_mode_is_the_exception(conv):
         "ceil_mode=False: torch.Size([2, 2])",
         "ceil_mode=True : torch.Size([3, 3])",
     ]
-    assert lines[3] == "ceil_mode=True differs from the formula in 74 of 261"
-    assert lines[4] == "ceil_mode=True matches out_size_ceil in 261 of 261"
+    # a last window may hang over the end of the input, but may not start in the right padding
+    assert lines[3:5] == [
+        "p = 0: input at 0..4, windows start at [0, 2, 4] (formula: 2 windows)",
+        "p = 1: input at 1..5, windows start at [0, 2, 4] (formula: 3 windows)",
+    ]
+    assert lines[5] == "ceil_mode=True differs from the formula in 74 of 261"
+    assert lines[6] == "ceil_mode=True matches out_size_ceil in 261 of 261"
+    # PyTorch itself: rounding up would give 3 and 4 windows; the 4th would start at 6 >= n + p
+    for p, rounded_up, kept in ((0, 3, 3), (1, 4, 3)):
+        assert -(-(5 + 2 * p - 2) // 2) + 1 == rounded_up
+        pool = nn.MaxPool2d(2, stride=2, padding=p, ceil_mode=True)
+        assert pool(torch.zeros(1, 1, 5, 5)).shape[-1] == kept
+    # and a window that starts on the last input is kept, though it covers only that one
+    assert nn.MaxPool1d(3, stride=3, ceil_mode=True)(torch.arange(7.0)[None]).tolist() == [
+        [2.0, 5.0, 6.0]
+    ]
 
 
 def test_pooling_padding_is_limited(conv):
@@ -97,7 +150,9 @@ def test_pooling_padding_is_limited(conv):
 def test_multi_input_channels_add_up(conv):
     ns = conv.namespace
     assert ns["corr2d_multi_in"](ns["X2"], ns["K2"]).tolist() == [[56.0, 72.0], [104.0, 120.0]]
-    assert numbers(conv.outputs["corr2d_multi_in"]) == [56.0, 72.0, 104.0, 120.0] * 2
+    out = conv.outputs["corr2d_multi_in"]
+    assert numbers(out) == [56.0, 72.0, 104.0, 120.0] * 2
+    assert out.endswith("ValueError: zip() argument 2 is shorter than argument 1\n")
 
 
 def test_multi_output_channels_stack(conv):
@@ -142,6 +197,15 @@ def test_correction_pooling_downsamples_and_reduces_position_sensitivity(conv):
     assert [a and b for a, b in zip(*pooled, strict=True)].count(1) == 1  # overlap at 3
     assert pooled[0][3] == pooled[1][3] == 1
     assert conv.outputs["pooling_downsamples"].splitlines() == ["(1, 6, 14, 14)"] * 2
+
+
+def test_receptive_fields(conv):
+    lines = conv.outputs["receptive_field"].splitlines()
+    assert [line.split(": ")[1] for line in lines] == ["3 x 3", "5 x 5", "8 x 8"]
+    rf = conv.namespace["receptive_field"]
+    conv3 = conv.namespace["conv3"]
+    assert rf(conv3(), conv3(), conv3()) == 7  # each stride-1 3 x 3 layer adds 2
+    assert rf(conv3(), nn.AvgPool2d(2, stride=2), conv3(), nn.AvgPool2d(2, stride=2), conv3()) == 18
 
 
 @pytest.mark.parametrize("name", ["figure_cross_correlation", "figure_multi_in", "figure_conv_1x1"])
