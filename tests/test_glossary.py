@@ -69,6 +69,18 @@ def test_english_terms_match_whole_words_and_plurals():
     assert not pattern.search("saddle pointer")
 
 
+def test_a_longer_term_hides_the_shorter_one_inside_it_once_marked():
+    terms = (
+        glossary.Term("激活值", "activation"),
+        glossary.Term("激活函数", "activation function"),
+    )
+    html = "<p>An activation function, then activation functions, then an activation.</p>"
+    assert glossary.hover(html, terms, "en") == (
+        '<p>An <abbr title="激活函数">activation function</abbr>, then activation functions, '
+        'then an <abbr title="激活值">activation</abbr>.</p>'
+    )
+
+
 # Where a term's word also means something else, only the uses that mean the term get a hover.
 SENSES = [
     ("en", "Every code block on this page runs", None),

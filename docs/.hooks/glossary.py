@@ -159,10 +159,12 @@ def page_title(config: MkDocsConfig, page: str) -> str:
     return text.split("\n", 1)[0].removeprefix("# ").strip()
 
 
+# Wrap the first use of each term; a longer term's use, marked or not, hides the shorter
+# terms inside it (a second "activation functions" is no "activation").
 def _wrap(text: str, patterns, used: set[str]) -> str:
     best, lowered = None, text.lower()
     for pattern, title, word in patterns:
-        if title in used or word not in lowered:
+        if word not in lowered:
             continue
         match = pattern.search(text)
         if match and (best is None or match.start() < best[0].start()):
@@ -170,9 +172,9 @@ def _wrap(text: str, patterns, used: set[str]) -> str:
     if best is None:
         return text
     match, title = best
-    used.add(title)
     before, after = text[: match.start()], text[match.end() :]
-    abbr = f'<abbr title="{title}">{match[0]}</abbr>'
+    abbr = match[0] if title in used else f'<abbr title="{title}">{match[0]}</abbr>'
+    used.add(title)
     return _wrap(before, patterns, used) + abbr + _wrap(after, patterns, used)
 
 
