@@ -47,14 +47,14 @@ print("y.grad:", y.grad)
 # --8<-- [start:tensor_hook_changes_grad]
 x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
 y = x * x
+z = y.mean()
 handle = y.register_hook(lambda grad: grad * 10)  # returns a new gradient
-y.mean().backward()
+z.backward(retain_graph=True)  # keep the graph for a second backward
 print("with the hook:   x.grad =", x.grad)
 
 handle.remove()  # the handle undoes the registration
 x.grad = None
-y = x * x  # a new graph: the first backward freed the old one
-y.mean().backward()
+z.backward()  # the same graph and the same y, now without the hook
 print("hook removed:    x.grad =", x.grad)
 # --8<-- [end:tensor_hook_changes_grad]
 
@@ -127,7 +127,7 @@ total_grad_in = []
 
 
 def hook_fn_backward(module, grad_input, grad_output):
-    print("In the hook_fn_backward")
+    print("In the hook_fn_backward")  # the line the notes added
     print(module)
     print("grad_output", grad_output)
     print("grad_input", grad_input)
@@ -252,6 +252,7 @@ for name, p in layer.named_parameters():
     print(f"{name:<35} {tuple(p.shape)}")
 g = layer.parametrizations.weight.original0  # magnitude
 v = layer.parametrizations.weight.original1  # direction
+print("v is the old weight:", torch.equal(v, before))
 print("weight unchanged:", torch.allclose(layer.weight, before))
 at_creation = torch.allclose(g, v.norm(dim=1, keepdim=True))
 print("g = row norms of v:", at_creation)
@@ -272,6 +273,20 @@ for dim in (0, 1, 2, 3, -2, -1, None):
     conv = str(g_shape(nn.Conv2d(2, 5, 3), dim))
     print(f"{dim!s:>5} | {lin:<22} | {conv}")
 # --8<-- [end:weight_norm_dims]
+
+
+# --8<-- [start:weight_norm_dim_minus_one]
+# warns: FutureWarning
+def g_shape_old(module, dim):  # the deprecated function the notes link to
+    wn = torch.nn.utils.weight_norm(module, dim=dim)
+    return tuple(wn.weight_g.shape)
+
+
+# Conv2d(2, 5, 3) has a weight of shape (5, 2, 3, 3)
+print("new function, dim=-1:", g_shape(nn.Conv2d(2, 5, 3), -1))
+print("old function, dim=-1:", g_shape_old(nn.Conv2d(2, 5, 3), -1))
+print("new function, dim=3: ", g_shape(nn.Conv2d(2, 5, 3), 3))
+# --8<-- [end:weight_norm_dim_minus_one]
 
 # --8<-- [start:weight_norm_gradients]
 layer = parametrizations.weight_norm(nn.Linear(3, 4))

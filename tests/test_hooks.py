@@ -35,6 +35,24 @@ def test_tensor_hook_return_value_replaces_the_gradient(hooks):
     with_hook, removed = hooks.outputs["tensor_hook_changes_grad"].splitlines()
     assert numbers(with_hook) == [6.6667, 13.3333, 20.0]
     assert numbers(removed) == [0.6667, 1.3333, 2.0]
+    # the second backward goes through the same y: it is remove() that restores the gradient
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * x
+    z = y.mean()
+    y.register_hook(lambda grad: grad * 10)
+    z.backward(retain_graph=True)
+    x.grad = None
+    z.backward()  # hook still there: 10 times again
+    assert torch.allclose(x.grad, 10 * 2 * x.detach() / 3)
+
+
+def test_weights_are_copied_under_no_grad():
+    layer = nn.Linear(3, 1)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad .* in-place"):
+        layer.weight.copy_(torch.ones(1, 3))
+    with torch.no_grad():
+        layer.weight.copy_(torch.ones(1, 3))
+    assert layer.weight.grad_fn is None and layer.weight.is_leaf
 
 
 def test_model_repr_is_the_notes(hooks):
@@ -219,11 +237,25 @@ def test_legacy_weight_is_recomputed_by_a_forward_pre_hook(hooks):
     before, after = hooks.outputs["weight_norm_legacy"].splitlines()[3:5]
     assert numbers(before) != [1.0] * 4
     assert numbers(after) == [1.0] * 4
+    pre_hooks = list(hooks.namespace["legacy"]._forward_pre_hooks.values())
+    assert [type(h).__name__ for h in pre_hooks] == ["WeightNorm"]
 
 
 def test_weight_unchanged_at_creation(hooks):
     out = hooks.outputs["weight_norm_current"]
+    assert "v is the old weight: True" in out
     assert "weight unchanged: True" in out
+    # g v/|v| is recomputed: equal up to float32 rounding, not always bit for bit
+    exact = []
+    for seed in range(20):
+        torch.manual_seed(seed)
+        linear = nn.Linear(3, 4)
+        old = linear.weight.detach().clone()
+        wn = parametrizations.weight_norm(linear)
+        assert torch.equal(wn.parametrizations.weight.original1, old)
+        assert torch.allclose(wn.weight, old)
+        exact.append(torch.equal(wn.weight, old))
+    assert not all(exact)
     assert "g = row norms of v: True" in out
     assert "parametrizations.weight.original0   (4, 1)" in out
     # every read of .weight is computed afresh from original0 and original1
@@ -233,8 +265,8 @@ def test_weight_unchanged_at_creation(hooks):
     assert torch.allclose(layer.weight.norm(dim=1), torch.full((4,), 2.0))
 
 
-def test_correction_dim_keeps_dim_k_and_minus_one_means_whole_tensor(hooks):
-    """Note 000, Q8: 'dim=k的维度不会发生变化' — except for dim=-1, which acts like None."""
+def test_dim_keeps_dim_k_and_minus_one_means_whole_tensor(hooks):
+    """Note 000, Q8: 'dim=k的维度不会发生变化' — right, but dim=-1 acts like None."""
     rows = hooks.outputs["weight_norm_dims"].splitlines()[1:]
     table = {r.split("|")[0].strip(): [c.strip() for c in r.split("|")[1:]] for r in rows}
     assert table == {
@@ -256,6 +288,15 @@ def test_correction_dim_keeps_dim_k_and_minus_one_means_whole_tensor(hooks):
     # the last dimension is kept when written as a positive index
     last = parametrizations.weight_norm(nn.Linear(3, 4), dim=1)
     assert last.parametrizations.weight.original0.shape == (1, 3)
+    # the old function the notes link to does the same
+    assert hooks.outputs["weight_norm_dim_minus_one"].splitlines()[:3] == [
+        "new function, dim=-1: ()",
+        "old function, dim=-1: ()",
+        "new function, dim=3:  (1, 1, 1, 3)",
+    ]
+    with pytest.warns(FutureWarning):
+        old = torch.nn.utils.weight_norm(nn.Linear(3, 4), dim=-1)
+    assert old.weight_g.shape == () and torch.allclose(old.weight_g, old.weight_v.norm())
 
 
 def test_weight_norm_gradients_match_the_paper(hooks):
