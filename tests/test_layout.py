@@ -85,7 +85,9 @@ def test_ruff(command):
 
 def test_term_list_is_one_to_one():
     terms = yaml.safe_load((DOCS / ".terms.yml").read_text(encoding="utf-8"))
-    assert all(set(t) <= {"zh", "en", "notes", "see"} and t["zh"] and t["en"] for t in terms)
+    keys = {"zh", "en", "notes", "see", "match", "hover"}
+    assert all(set(t) <= keys and t["zh"] and t["en"] for t in terms)
+    assert all(set(t.get("match", {})) <= {"zh", "en"} for t in terms)
     english = [t["en"] for t in terms]
     assert english == sorted(english, key=str.lower), "keep the term list sorted by English term"
     assert len(set(english)) == len(english)
