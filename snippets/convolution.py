@@ -189,9 +189,12 @@ for name, count in matches.items():
 
 # --8<-- [start:ceil_mode]
 x = torch.zeros(1, 1, 5, 5)
-print("formula        :", out_size(5, 2, 0, 2))
-print("ceil_mode=False:", nn.MaxPool2d(2, stride=2)(x).shape[2:])
-print("ceil_mode=True :", nn.MaxPool2d(2, 2, ceil_mode=True)(x).shape[2:])
+for p in (0, 1):  # n = 5, k = 2, s = 2; positions counted in the padding
+    pool = nn.MaxPool2d(2, stride=2, padding=p, ceil_mode=True)
+    starts = [2 * i for i in range(pool(x).shape[-1])]
+    floor = out_size(5, 2, p, 2)
+    print(f"p = {p}: input at {p}..{p + 4}, windows start at {starts}", end="")
+    print(f" (formula: {floor} windows)")
 
 
 def out_size_ceil(n, k, p, s):
@@ -199,14 +202,6 @@ def out_size_ceil(n, k, p, s):
     padding (padded positions from n + p on) or beyond it."""
     out = -(-(n + 2 * p - k) // s) + 1
     return out - 1 if (out - 1) * s >= n + p else out
-
-
-for p in (0, 1):  # n = 5, k = 2, s = 2; positions counted in the padding
-    pool = nn.MaxPool2d(2, stride=2, padding=p, ceil_mode=True)
-    starts = [2 * i for i in range(pool(x).shape[-1])]
-    floor = out_size(5, 2, p, 2)
-    print(f"p = {p}: input at {p}..{p + 4}, windows start at {starts}", end="")
-    print(f" (formula: {floor} windows)")
 
 
 differ = agree_ceil = 0
@@ -374,14 +369,15 @@ def conv3():
     return conv
 
 
-pool = nn.AvgPool2d(2, stride=2)
+avg, peak = nn.AvgPool2d(2, stride=2), nn.MaxPool2d(2, stride=2)
 for name, layers in (
     ("conv 3x3", [conv3()]),
     ("conv 3x3, conv 3x3", [conv3(), conv3()]),
-    ("conv 3x3, pool 2x2 (stride 2), conv 3x3", [conv3(), pool, conv3()]),
+    ("conv 3x3, avg pool 2x2 (stride 2), conv 3x3", [conv3(), avg, conv3()]),
+    ("conv 3x3, max pool 2x2 (stride 2), conv 3x3", [conv3(), peak, conv3()]),
 ):
     size = receptive_field(*layers)
-    print(f"{name:<39}: {size} x {size}")
+    print(f"{name:<43}: {size} x {size}")
 # --8<-- [end:receptive_field]
 
 
@@ -404,7 +400,7 @@ def _grid(ax, values, x0, y0, shade=None, color="C0"):
             edgecolor="grey",
         )
         ax.add_patch(cell)
-        text = f"{values[i, j].item():g}"
+        text = f"{values[i, j].item():g}".replace("-", "\N{MINUS SIGN}")
         ax.text(x0 + j + 0.5, y0 - i - 0.5, text, ha="center", va="center")
 
 
