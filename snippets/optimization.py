@@ -400,9 +400,9 @@ def ravine(p):
     return (p[0] ** 2 + 25 * p[1] ** 2) / 2  # curvatures 1 and 25
 
 
-def steps_needed(lr, momentum, tol=1e-6, most=450):
-    """SGD from (-8, 1) until f < tol; None if it diverges or takes longer."""
-    p = torch.tensor([-8.0, 1.0], requires_grad=True)
+def steps_needed(lr, momentum, start=(-8.0, 1.0), tol=1e-6, most=450):
+    """SGD from `start` until f < tol; None if it diverges or takes longer."""
+    p = torch.tensor(start, requires_grad=True)
     optimizer = torch.optim.SGD([p], lr=lr, momentum=momentum)
     for step in range(most + 1):
         loss = ravine(p)
@@ -430,6 +430,10 @@ for lr in (0.02, 0.075):
         signs = "".join("+" if v > 0 else "-" for v in y[1:13])
         print(f"lr = {lr:<5} momentum {momentum}: y signs {signs}", end="")
         print(f"   |y| at step 20: {y[20].abs():.1e}")
+# x alone (start on the x axis, y = 0): the steps it needs at lr = 0.075
+for momentum in (0.0, 0.5):
+    alone = steps_needed(0.075, momentum, start=(-8.0, 0.0))
+    print(f"lr = 0.075 momentum {momentum}: x alone needs {alone} steps")
 # --8<-- [end:momentum_y]
 
 # --8<-- [start:momentum_escape]
@@ -449,7 +453,7 @@ def figure_local_minima():
         (line,) = ax.plot(path, bumpy(path), lw=3, alpha=0.8)
         ax.plot(path[0], bumpy(path[0]), "o", color=line.get_color())
         ax.plot(path[-1], bumpy(path[-1]), "*", ms=14, color=line.get_color())
-    ax.set(xlabel="$x$", ylabel="$f(x) = x^4 - 3x^2 + x$", ylim=(-4.2, 4.5))
+    ax.set(xlabel="$x$", ylabel="$f(x) = x^4 - 3x^2 + x$", ylim=(-4.2, 6.8))
     ax.grid(alpha=0.4)
     return fig
 

@@ -50,7 +50,21 @@ def test_correction_convex_function_need_not_attain_a_minimum(opt):
     assert (walk.diff() < 0).all()
     assert walk[-1].item() < -6.9 and walk[-1].exp().item() > 0
     assert walk[-1].item() == pytest.approx(-math.log(1000), abs=0.05)
-    # (x - y)² is convex but not strictly: a zero eigenvalue, and many minimisers.
+    assert "step 1000: x =  -6.912   exp(x) = slope = 9.95e-04" in opt.outputs["convex_no_minimum"]
+    # exp'' = exp > 0 everywhere (strictly convex) but it tends to 0: not strongly convex
+    second = [hessian(torch.exp, torch.tensor(x)).item() for x in (0.0, -10.0, -30.0)]
+    assert second[0] == 1.0 and 0 < second[2] < second[1] < 1e-4
+    # strongly convex (Hessian eigenvalues 2 and 4 everywhere): one minimiser, from any start
+    bowl, descend = ns["bowl"], ns["descend"]
+    assert torch.linalg.eigvalsh(hessian(bowl, torch.randn(2))).tolist() == [2.0, 4.0]
+    for start in ([0.0, 0.0], [-5.0, 7.0], [9.0, -4.0]):
+        end = descend(bowl, start, lr=0.1, steps=200)[-1]
+        assert torch.allclose(end, torch.tensor([3.0, -1.0]), atol=1e-5)
+
+
+def test_a_convex_function_that_is_not_strictly_convex_has_many_minimisers(opt):
+    """The note says 一个 (a) global optimum, not only one; (x - y)² has a whole line of them."""
+    ns = opt.namespace
     valley, descend = ns["valley"], ns["descend"]
     eig = torch.linalg.eigvalsh(hessian(valley, torch.randn(2)))
     assert torch.allclose(eig, torch.tensor([0.0, 4.0]), atol=1e-6)
@@ -70,6 +84,10 @@ def test_local_minima_figure_marks_every_end_point_with_a_star(opt):
     ]
     assert stars == pytest.approx(ends)
     assert sum(x > 0 for x in stars) == 2  # two of them sit in the local minimum
+    # every starting dot is inside the plot (f(2) = 6 was cut off at ylim 4.5)
+    low, high = ax.get_ylim()
+    dots = [line.get_ydata()[0] for line in ax.lines if line.get_marker() == "o"]
+    assert len(dots) == 4 and all(low < y < high for y in dots), (dots, high)
 
 
 def test_local_minimum_depends_on_the_start(opt):
@@ -87,8 +105,8 @@ def test_saddle_point_has_zero_gradient_and_mixed_curvature(opt):
     assert "eigenvalues: tensor([-2.,  2.])" in opt.outputs["saddle_point"]
 
 
-def test_correction_saddle_is_only_a_local_maximum_along_y(opt):
-    """Note 002, 1.1: '鞍点是x的极小值但是是y的最大值' (a local maximum, 极大值)."""
+def test_saddle_is_only_a_local_maximum_along_y(opt):
+    """Note 002, 1.1: '鞍点是x的极小值但是是y的最大值': right for x² − y², only 极大值 in general."""
     ns = opt.namespace
     tilted = ns["tilted"]
     assert ns["g0"].tolist() == [0.0, 0.0]  # stationary at the origin
@@ -267,6 +285,7 @@ def test_learning_rate_decay_gets_speed_and_precision(opt):
     lr_01, lr_001 = constant[1], constant[2]
     assert decayed[100] < lr_001[2] / 5  # faster than the small fixed lr
     assert decayed[300] < lr_01[3] / 2.5  # more precise than the medium fixed lr
+    assert round(lr_01[3] / decayed[300]) == 3  # the page: 3 times more precise
     assert decayed[300] < lr_001[3] / 3
 
 
@@ -320,6 +339,19 @@ def test_momentum_damps_y_only_where_plain_descent_oscillates(opt):
     assert "lr = 0.075 momentum 0.5: y signs --+--++-++--   |y| at step 20: 1.4e-03" in out
     assert "lr = 0.02  momentum 0.0: y signs ++++++++++++   |y| at step 20: 9.5e-07" in out
     assert "lr = 0.02  momentum 0.5: y signs ++----++++--   |y| at step 20: 9.8e-04" in out
+
+
+def test_at_lr_0075_the_step_count_is_set_by_x(opt):
+    """111 → 42 steps is x speeding up: x alone needs the same counts, y alone far fewer."""
+    steps_needed = opt.namespace["steps_needed"]
+    for momentum, both in ((0.0, 111), (0.5, 42)):
+        assert steps_needed(0.075, momentum) == both
+        assert steps_needed(0.075, momentum, start=(-8.0, 0.0)) == both  # x alone
+        assert steps_needed(0.075, momentum, start=(0.0, 1.0)) < both  # y alone
+    assert abs(1 - 0.075) > abs(1 - 25 * 0.075)  # 0.925 > 0.875: x is the slower one
+    out = opt.outputs["momentum_y"]
+    assert "lr = 0.075 momentum 0.0: x alone needs 111 steps" in out
+    assert "lr = 0.075 momentum 0.5: x alone needs 42 steps" in out
 
 
 def test_momentum_figure_shows_the_damped_oscillation(opt):
