@@ -24,6 +24,8 @@ def test_softmax_is_a_distribution_that_keeps_the_order(sm):
     out = sm.outputs["softmax_basics"]
     assert "same argmax as o: True" in out
     assert out.rstrip().endswith("softmax(o - 100) == softmax(o): True")
+    o = ns["o"]
+    assert torch.equal(torch.softmax(o - 100, 1), torch.softmax(o, 1))  # exactly, not nearly
 
 
 def test_correction_softmax_is_a_differentiable_distribution_not_a_numerical_aid(sm):
@@ -33,6 +35,10 @@ def test_correction_softmax_is_a_differentiable_distribution_not_a_numerical_aid
     assert (scores / scores.sum() < 0).any()  # dividing by the sum is no distribution
     hard = F.one_hot(ns["scores"].argmax(), 3)  # argmax: a distribution, but no gradient
     assert not hard.requires_grad and hard.grad_fn is None
+    # piecewise constant: a small change of the scores leaves it unchanged (derivative 0) ...
+    assert torch.equal(F.one_hot((scores + torch.tensor([-0.1, 0.1, 0.1])).argmax(), 3), hard)
+    # ... until the maximum changes hands, where it jumps
+    assert not torch.equal(F.one_hot((scores + torch.tensor([0.0, 0.0, 1.6])).argmax(), 3), hard)
     soft = torch.softmax(ns["scores"], 0)
     assert (soft > 0).all() and soft.sum().item() == pytest.approx(1.0)
     assert soft.grad_fn is not None
@@ -54,6 +60,11 @@ def test_correction_cross_entropy_reads_the_true_class_not_the_predicted_one(sm)
     values = [numbers(line)[-2:] for line in lines]
     assert all(h == t for h, t in values)  # H equals -log y_hat[true class]
     assert values[0] == values[1] == [0.5108, 0.5108]  # other classes do not matter
+    # nor does the ratio of y_hat_c to another class's probability: 3 vs about 1.54, same loss
+    assert 0.6 / 0.2 == pytest.approx(3.0) and 0.6 / 0.39 == pytest.approx(1.54, abs=0.005)
+    first = F.nll_loss(torch.log(torch.tensor([[0.2, 0.2, 0.6]])), torch.tensor([2]))
+    second = F.nll_loss(torch.log(torch.tensor([[0.39, 0.01, 0.6]])), torch.tensor([2]))
+    assert first.item() == pytest.approx(second.item())
     assert lines[2].endswith("predicted class 0")  # the model classifies it as class 0 ...
     assert values[2][0] == pytest.approx(-math.log(0.2), abs=1e-4)  # ... the loss reads class 2
     y_hat = torch.tensor([[0.7, 0.1, 0.2]])
@@ -151,12 +162,14 @@ def test_correction_naive_softmax_overflows_when_log_sum_exp_exceeds_88_72(sm):
         below, p_below, above, p_above = numbers(line)
         assert below < limit - math.log(q) < above
         assert p_below == pytest.approx(1 / q, abs=1e-4) and p_above == 0.0
+    # the thresholds the box quotes: 88.72 - ln q for 2, 10 and 1000 classes
+    edges = [round(limit - math.log(q), 2) for q in (2, 10, 1000)]
+    assert edges == [88.03, 86.42, 81.82]
     out = sm.outputs["naive_overflow"].splitlines()
     assert out[2] == "  88.50          89.19  tensor([0., 0.])"
     assert out[3].startswith("  86.50          88.80  tensor([0., 0., 0.,")
     assert out[-1] == "naive loss on [88.5, 88.5], class 0: tensor(inf)"
     # the low end: subnormal from -87.34, zero (and 0 / 0 = nan) below -103.97
-    exp = torch.exp
     exp = torch.exp
     assert torch.isfinite(exp(torch.tensor(88.72))) and torch.isinf(exp(torch.tensor(88.73)))
     tiny = torch.finfo(torch.float32).tiny
@@ -238,9 +251,21 @@ def test_cross_entropy_from_scratch_matches_pytorch_on_extreme_logits(sm):
         0.4076,
         200.6931,
     ]
-    naive_line = sm.outputs["cross_entropy_from_scratch"].splitlines()[0]
-    assert naive_line.endswith("tensor([inf, nan, inf])")
-    assert torch.isfinite(ns["w"].grad).all()
+    lines = sm.outputs["cross_entropy_from_scratch"].splitlines()
+    assert lines[0].endswith("tensor([inf, nan, inf])")
+    # gradients: both stable forms finite, the naive one nan everywhere
+    assert lines[3].endswith("gradient entries finite: 0/9, nan: 9/9")
+    assert lines[4].endswith("gradient entries finite: 9/9, nan: 0/9")
+    assert lines[5].endswith("gradient entries finite: 9/9, nan: 0/9")
+    for loss_fn, finite in [
+        (ns["naive_cross_entropy"], False),
+        (ns["cross_entropy"], True),
+        (F.cross_entropy, True),
+    ]:
+        w = ns["logits"].clone().requires_grad_()
+        loss_fn(w, ns["labels"]).sum().backward()
+        assert torch.isfinite(w.grad).all().item() is finite
+        assert torch.isnan(w.grad).all().item() is not finite
 
 
 def test_cross_entropy_takes_logits_not_probabilities(sm):
