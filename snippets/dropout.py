@@ -54,10 +54,10 @@ print("inverted, test W h:        ", W @ h)
 # --8<-- [start:dropout_layer]
 def dropout_layer(X, dropout):
     assert 0 <= dropout <= 1
-    # Here every element is dropped
+    # 在本情况中，所有元素都被丢弃 (every element is dropped)
     if dropout == 1:
         return torch.zeros_like(X)
-    # Here every element is kept
+    # 在本情况中，所有元素都被保留 (every element is kept)
     if dropout == 0:
         return X
     mask = (torch.rand(X.shape) > dropout).float()
@@ -101,25 +101,28 @@ print(inspect.signature(nn.Dropout))
 # --8<-- [end:dropout_signature]
 
 # --8<-- [start:network]
-# dropout1, dropout2 are probabilities: the values of d2l
+# dropout1，dropout2为概率 (dropout1, dropout2 are probabilities)
+# the excerpt leaves them open; these are the values of d2l
 dropout1, dropout2 = 0.2, 0.5
 
 net = nn.Sequential(
     nn.Flatten(),
     nn.Linear(784, 256),
     nn.ReLU(),
-    # a dropout layer after the first fully connected layer
+    # 在第一个全连接层之后添加一个dropout层
+    # (a dropout layer after the first fully connected layer)
     nn.Dropout(dropout1),
     nn.Linear(256, 256),
     nn.ReLU(),
-    # a dropout layer after the second fully connected layer
+    # 在第二个全连接层之后添加一个dropout层
+    # (a dropout layer after the second fully connected layer)
     nn.Dropout(dropout2),
     nn.Linear(256, 10),
 )
 
 
 def init_weights(m):
-    # weight initialisation
+    # 权重初始化 (weight initialisation)
     if isinstance(m, nn.Linear):
         nn.init.normal_(m.weight, std=0.01)
 
@@ -181,15 +184,9 @@ def make_data(n, gen):
     return x, y + 0.5 * torch.randn(n, 1, generator=gen)  # noise sd 0.5
 
 
-gen = torch.Generator().manual_seed(0)
-x_train, y_train = make_data(100, gen)  # few points: easy to memorise
-x_test, y_test = make_data(1000, gen)  # fresh points, same distribution
-loss = nn.MSELoss()
-
-print("   p | train loss | test loss | gap")
-for p in (0.0, 0.5):
-    torch.manual_seed(0)  # the same initial weights for both
-    mlp = nn.Sequential(
+def make_mlp(p):
+    """Two hidden layers of width 64, each followed by Dropout(p)."""
+    return nn.Sequential(
         nn.Linear(5, 64),
         nn.ReLU(),
         nn.Dropout(p),
@@ -198,6 +195,18 @@ for p in (0.0, 0.5):
         nn.Dropout(p),
         nn.Linear(64, 1),
     )
+
+
+loss = nn.MSELoss()
+
+
+def train_and_test(p, seed):
+    """Train with dropout p; return the training and the test loss."""
+    gen = torch.Generator().manual_seed(seed)  # the data's own generator
+    x_train, y_train = make_data(100, gen)  # few points: easy to memorise
+    x_test, y_test = make_data(1000, gen)  # fresh points, same distribution
+    torch.manual_seed(seed)  # the same initial weights for every p
+    mlp = make_mlp(p)
     optimizer = torch.optim.SGD(mlp.parameters(), lr=0.05, momentum=0.9)
     for _ in range(200):  # full batch: all 100 points in every step
         optimizer.zero_grad()
@@ -207,8 +216,24 @@ for p in (0.0, 0.5):
     with torch.no_grad():
         train = loss(mlp(x_train), y_train).item()
         test = loss(mlp(x_test), y_test).item()
+    return train, test
+
+
+print("parameters:", sum(q.numel() for q in make_mlp(0.0).parameters()))
+print("   p | train loss | test loss | gap")
+for p in (0.0, 0.5):
+    train, test = train_and_test(p, seed=0)
     print(f"{p:4} | {train:10.3f} | {test:9.3f} | {test - train:.3f}")
 # --8<-- [end:generalisation_gap]
+
+# --8<-- [start:generalisation_gap_seeds]
+print("seed | gap, p = 0 | gap, p = 0.5 | test, p = 0 | test, p = 0.5")
+for seed in range(1, 6):  # other data and other initial weights
+    train0, test0 = train_and_test(0.0, seed)
+    train5, test5 = train_and_test(0.5, seed)
+    gaps = f"{test0 - train0:10.3f} | {test5 - train5:12.3f}"
+    print(f"{seed:4} | {gaps} | {test0:11.3f} | {test5:13.3f}")
+# --8<-- [end:generalisation_gap_seeds]
 
 
 # --8<-- [start:figure_dropout_mask]

@@ -1,6 +1,7 @@
 """snippets/dropout.py: the values the dropout page shows."""
 
 import inspect
+from pathlib import Path
 
 import pytest
 import torch
@@ -60,6 +61,32 @@ def test_dropout_layer_run(drop):
     assert all(m in (0.0, 2 * x) for m, x in zip(middle, range(16), strict=True))
     assert middle == [0, 2, 0, 0, 0, 10, 0, 14, 0, 18, 0, 0, 0, 0, 0, 30]  # seed 0
     assert ns["dropout_layer"](X, 0.0) is X  # p = 0 returns the input itself
+
+
+def test_the_notes_run_is_unseeded_and_keeps_indices_1_3_4_5():
+    """The page: the notes set no seed; the non-zero entries of their first row are 1, 3, 4, 5."""
+    note = next(Path(__file__).parents[1].glob("docs/.notes/004_*.txt")).read_text("utf-8")
+    section = note[note.index("#### 1.2.2") : note.index("####  1.2.3")]
+    assert "manual_seed" not in section and "seed" not in section
+    first_row = "tensor([[ 0.,  2.,  0.,  6.,  8., 10.,  0.,  0.],"
+    assert first_row in section
+    values = numbers(first_row)
+    assert [i for i, v in enumerate(values) if v != 0] == [1, 3, 4, 5]
+
+
+def test_the_notes_chinese_comments_are_kept(drop):
+    """The notes' own comments (note 004, §§ 1.2.2-1.2.3) stay in their code, with English."""
+    note = next(Path(__file__).parents[1].glob("docs/.notes/004_*.txt")).read_text("utf-8")
+    code = {s.name: s.code for s in drop.sections}
+    for comment in ("# 在本情况中，所有元素都被丢弃", "# 在本情况中，所有元素都被保留"):
+        assert comment in code["dropout_layer"] and comment in note
+    for comment in (
+        "# dropout1，dropout2为概率",
+        "# 在第一个全连接层之后添加一个dropout层",
+        "# 在第二个全连接层之后添加一个dropout层",
+        "# 权重初始化",
+    ):
+        assert comment in code["network"] and comment in note
 
 
 def test_dropout_layer_output_is_random(drop):
@@ -161,8 +188,8 @@ def test_nn_dropout_scales_kept_units_at_training_time(drop):
 def test_dropout_narrows_the_train_test_gap(drop):
     """With p = 0.5 the gap between test and training loss is smaller than with p = 0."""
     lines = drop.outputs["generalisation_gap"].splitlines()
-    assert lines[0] == "   p | train loss | test loss | gap"
-    (p0, train0, test0, gap0), (p5, train5, test5, gap5) = map(numbers, lines[1:])
+    assert lines[:2] == ["parameters: 4609", "   p | train loss | test loss | gap"]
+    (p0, train0, test0, gap0), (p5, train5, test5, gap5) = map(numbers, lines[2:])
     assert (p0, p5) == (0.0, 0.5)
     assert gap0 == pytest.approx(test0 - train0, abs=2e-3)
     assert gap5 == pytest.approx(test5 - train5, abs=2e-3)
@@ -172,7 +199,23 @@ def test_dropout_narrows_the_train_test_gap(drop):
     assert min(test0, test5) > 0.25  # the noise variance is a floor
     # the numbers the page's prose states
     assert train0 == 0.016 and round(gap0, 2) == 0.65 and round(gap5, 2) == 0.35
-    assert sum(p.numel() for p in drop.namespace["mlp"].parameters()) == 4609
+    assert sum(q.numel() for q in drop.namespace["make_mlp"](0.5).parameters()) == 4609
+
+
+def test_the_gap_narrows_for_every_seed_the_test_loss_not_always(drop):
+    """Five more seeds: the gap shrinks to 0.3-0.6 of itself each time; seed 4's test loss rises."""
+    lines = drop.outputs["generalisation_gap_seeds"].splitlines()
+    assert lines[0] == "seed | gap, p = 0 | gap, p = 0.5 | test, p = 0 | test, p = 0.5"
+    seeds = [int(line.split("|")[0]) for line in lines[1:]]
+    assert seeds == [1, 2, 3, 4, 5]
+    rows = [numbers(line) for line in lines[1:]]  # gap0, gap5, test0, test5
+    ratios = [gap5 / gap0 for gap0, gap5, _, _ in rows]
+    assert all(0.25 < r < 0.65 for r in ratios)
+    assert (round(min(ratios), 1), round(max(ratios), 1)) == (0.3, 0.6)  # "0.3 到 0.6 倍"
+    rising = [s for s, (_, _, test0, test5) in zip(seeds, rows, strict=True) if test5 >= test0]
+    assert rising == [4]
+    assert min(min(row[2:]) for row in rows) > 0.25  # the noise variance is a floor
+    assert all(gap0 > 0.5 for gap0, *_ in rows)  # memorised every time without dropout
 
 
 def test_figure_dropout_mask(drop):
