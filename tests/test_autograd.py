@@ -162,6 +162,10 @@ def test_leaf_tensors_detach_and_no_grad(out):
 
 
 def test_autograd_grad_returns_and_backward_stores(out):
+    """backward fills .grad only for the leaf tensors that require gradients."""
+    x, w = torch.ones(1), torch.tensor([2.0], requires_grad=True)
+    F.mse_loss(torch.ones(1), x * w).backward()
+    assert w.grad.item() == 2.0 and x.grad is None
     assert lines(out["autograd-grad"]) == ["returned: (tensor([2.]),)", "w.grad:   None"]
     assert lines(out["backward"]) == ["returned: None", "w.grad:   tensor([2.])"]
 
@@ -255,6 +259,17 @@ def test_correction_a_non_scalar_output_needs_the_vector_of_a_vjp(out, J):
 
 def test_gradient_of_the_sum_of_a_softmax_is_zero(out):
     assert numbers(out["backward-ones"]) == [0.0, 0.0, 0.0]
+
+
+def test_the_vector_passed_to_backward_has_the_output_shape():
+    """torch.ones(a.shape) works for p = softmax(a) only because softmax keeps the shape."""
+    a = torch.randn(3, requires_grad=True)
+    assert F.softmax(a, dim=0).shape == a.shape
+    head = a[:2] * 2  # an output whose shape differs from its input's
+    with pytest.raises(RuntimeError, match="Mismatch in shape"):
+        head.backward(torch.ones(a.shape))
+    head.backward(torch.ones(head.shape))
+    assert a.grad.tolist() == [2.0, 2.0, 0.0]
 
 
 def test_second_backward_raises(out):
