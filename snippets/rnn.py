@@ -16,7 +16,7 @@ torch.set_printoptions(precision=4, linewidth=72)
 
 corpus_indices = list(range(30))  # a toy "text": the tokens 0, 1, …, 29
 batch_size, num_steps = 2, 6
-device = torch.device("cpu")  # d2l's functions take a device argument
+device = torch.device("cpu")  # the port's functions take a device
 # --8<-- [end:setup]
 
 
@@ -47,6 +47,15 @@ used = [X for X, _ in data_iter_random(corpus_indices, batch_size, num_steps)]
 unused = set(corpus_indices) - set(torch.cat(used).view(-1).tolist())
 print("never an input:", sorted(unused))
 # --8<-- [end:data_iter_random]
+
+# --8<-- [start:one_hot_dtype]
+print(F.one_hot(torch.tensor([0, 2]), 3))  # int64 indices: fine
+for dtype in (torch.int32, torch.float32):
+    try:
+        F.one_hot(torch.tensor([0, 2], dtype=dtype), 3)
+    except RuntimeError as err:
+        print(f"{dtype}: RuntimeError: {err}")
+# --8<-- [end:one_hot_dtype]
 
 
 # --8<-- [start:data_iter_consecutive]
@@ -130,7 +139,7 @@ print(f"an untrained model's loss is about ln {vocab_size} = {chance:.4f}")
 
 # --8<-- [start:train_loop]
 def train_epoch(is_random_iter, data_iter_fn, params):
-    """One epoch of d2l's loop; down to s.detach_() it is the note's code."""
+    """One epoch of the port's loop; down to s.detach_() it is the note's."""
     if not is_random_iter:  # 如使用相邻采样，在epoch开始时初始化隐藏状态
         state = init_rnn_state(batch_size, num_hiddens, device)
     l_sum, n, start = 0.0, 0, time.time()

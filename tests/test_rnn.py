@@ -70,6 +70,19 @@ def test_random_batches(rnn):
     assert lines[-2:] == ["dtype: torch.int64", "never an input: [24, 25, 26, 27, 28, 29]"]
 
 
+def test_one_hot_takes_only_int64(rnn):
+    """Why the page's iterators return int64: F.one_hot rejects float32 and int32 indices."""
+    assert rnn.outputs["one_hot_dtype"].splitlines() == [
+        "tensor([[1, 0, 0],",
+        "        [0, 0, 1]])",
+        "torch.int32: RuntimeError: one_hot is only applicable to index tensor of type LongTensor.",
+        "torch.float32: RuntimeError: one_hot is only applicable to index tensor of type LongTensor.",
+    ]
+    for dtype in (torch.int16, torch.uint8, torch.float64):
+        with pytest.raises(RuntimeError, match="LongTensor"):
+            torch.nn.functional.one_hot(torch.tensor([0, 2], dtype=dtype), 3)
+
+
 def test_random_sampling_always_drops_the_same_tail(rnn):
     """Whatever the seed, the same 4 examples: tokens 24 to 29 are never an input."""
     data_iter_random = rnn.namespace["data_iter_random"]
@@ -162,8 +175,15 @@ def test_retain_graph_fails_after_in_place_updates(rnn):
     assert lines[0] == "loss 3.3960"
     assert lines[1].startswith(
         "RuntimeError: one of the variables needed for gradient computation has been "
-        "modified by an inplace operation: [torch.FloatTensor [4, 4]]"
+        "modified by an inplace operation: [torch.FloatTensor [4, 4]] is at version 1; "
+        "expected version 0 instead."
     )
+    # the version counter: each in-place change adds 1
+    w = torch.zeros(2)
+    assert w._version == 0
+    w += 1
+    w.mul_(2)
+    assert w._version == 2
 
 
 def test_correction_detach_is_a_builtin_that_works_in_place(rnn):
