@@ -121,27 +121,6 @@ print([type(layer).__name__ for layer in vgg_block(2, 256)])
 # --8<-- [end:vgg_block]
 
 
-# --8<-- [start:receptive_field]
-def ones_conv(k):  # one channel in and out, every weight 1, no bias
-    conv = nn.Conv2d(1, 1, kernel_size=k, padding=k // 2, bias=False)
-    nn.init.ones_(conv.weight)
-    return conv
-
-
-def seen(layers, size=9):
-    """1 where an input pixel changes the centre pixel of the output."""
-    x = torch.ones(1, 1, size, size, requires_grad=True)
-    layers(x)[0, 0, size // 2, size // 2].backward()
-    return (x.grad[0, 0] != 0).long()
-
-
-two_3x3 = nn.Sequential(ones_conv(3), nn.ReLU(), ones_conv(3))
-print(seen(two_3x3))
-same = torch.equal(seen(two_3x3), seen(ones_conv(5)))
-print("the same pixels as one 5×5 convolution:", same)
-# --8<-- [end:receptive_field]
-
-
 # --8<-- [start:conv_parameters]
 def conv_stack(n, k, c=256):  # n convolutions k×k, c channels in and out
     return [nn.Conv2d(c, c, kernel_size=k, padding=k // 2) for _ in range(n)]
@@ -184,7 +163,9 @@ class VGG:  # as in the note: a plain class, not an nn.Module
     def __init__(self, arch, lr=0.1, num_classes=10):
         self.lr = lr
         self.num_classes = num_classes
-        conv_blks = [vgg_block(n, c) for n, c in arch]
+        conv_blks = []
+        for (num_convs, out_channels) in arch:
+            conv_blks.append(vgg_block(num_convs, out_channels))
         self.net = nn.Sequential(
             *conv_blks, nn.Flatten(),
             nn.LazyLinear(4096), nn.ReLU(), nn.Dropout(0.5),
@@ -195,6 +176,7 @@ class VGG:  # as in the note: a plain class, not an nn.Module
 
 model = VGG(arch=((1, 64), (1, 128), (2, 256), (2, 512), (2, 512)))
 print("tensors in model.net.parameters():", len(list(model.net.parameters())))
+print("an nn.Module:", isinstance(model, nn.Module))
 model.parameters()
 # --8<-- [end:vgg_plain_class]
 # fmt: on
@@ -205,7 +187,9 @@ model.parameters()
 class VGG(nn.Module):
     def __init__(self, arch, num_classes=10):
         super().__init__()
-        conv_blks = [vgg_block(n, c) for n, c in arch]
+        conv_blks = []
+        for (num_convs, out_channels) in arch:
+            conv_blks.append(vgg_block(num_convs, out_channels))
         self.net = nn.Sequential(
             *conv_blks, nn.Flatten(),
             nn.LazyLinear(4096), nn.ReLU(), nn.Dropout(0.5),
@@ -281,6 +265,7 @@ print(f"Xavier bound sqrt(6/(fan_in + fan_out)): {xavier_bound:.4f}")
 def nin_block(out_channels, kernel_size, strides, padding):
     return nn.Sequential(
         nn.LazyConv2d(out_channels, kernel_size, strides, padding), nn.ReLU(),
+        # 后接两层1*1型卷积核层
         nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU(),
         nn.LazyConv2d(out_channels, kernel_size=1), nn.ReLU())
 
@@ -379,9 +364,9 @@ models = {
     "NiN": nin,
 }
 print(f"{'network':<9}{'parameters':>13}{'float32':>10}{'in Linear':>11}")
-for name, model in models.items():
-    total = sum(p.numel() for p in model.parameters())
-    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+for name, net in models.items():
+    total = sum(p.numel() for p in net.parameters())
+    linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
     dense = sum(p.numel() for m in linears for p in m.parameters())
     megabytes = 4 * total / 1e6
     print(f"{name:<9}{total:>13,}{megabytes:>7.1f} MB{dense / total:>11.1%}")

@@ -138,17 +138,19 @@ def test_vgg_block(cnn):
     )
 
 
-def test_two_3x3_convolutions_see_what_one_5x5_sees(cnn):
-    lines = cnn.outputs["receptive_field"].splitlines()
-    assert lines[-1] == "the same pixels as one 5×5 convolution: True"
-    grid = cnn.namespace["seen"](cnn.namespace["two_3x3"])
-    assert grid.sum() == 25 and torch.equal(grid[2:7, 2:7], torch.ones(5, 5, dtype=torch.long))
-    # an independent check: the same with random weights and no ReLU
+def test_two_3x3_convolutions_see_what_one_5x5_sees():
+    """The page: two stacked 3×3 convolutions (stride 1) have the receptive field of one 5×5."""
+
+    def seen(layers):  # the input pixels with a nonzero gradient of the centre output
+        x = torch.randn(1, 1, 9, 9, requires_grad=True)
+        layers(x)[0, 0, 4, 4].backward()
+        return x.grad[0, 0] != 0
+
     torch.manual_seed(1)
-    convs = nn.Sequential(nn.Conv2d(1, 1, 3, padding=1), nn.Conv2d(1, 1, 3, padding=1))
-    x = torch.randn(1, 1, 9, 9, requires_grad=True)
-    convs(x)[0, 0, 4, 4].backward()
-    assert (x.grad[0, 0] != 0).sum() == 25
+    two_3x3 = nn.Sequential(nn.Conv2d(1, 1, 3, padding=1), nn.Conv2d(1, 1, 3, padding=1))
+    one_5x5 = nn.Conv2d(1, 1, 5, padding=2)
+    assert torch.equal(seen(two_3x3), seen(one_5x5))
+    assert seen(two_3x3).sum() == 25 and seen(two_3x3)[2:7, 2:7].all()
 
 
 def test_stacked_3x3_convolutions_need_fewer_parameters(cnn):
@@ -177,6 +179,9 @@ def test_correction_vgg_must_be_an_nn_module(cnn):
     """Note 004 defines `class VGG():`, a plain class: its parameters are out of reach."""
     out = cnn.outputs["vgg_plain_class"]
     assert "tensors in model.net.parameters(): 22" in out  # 11 layers, weight + bias each
+    assert "an nn.Module: False" in out
+    plain = cnn.namespace["model"]  # the note's plain class: no Module methods, not callable
+    assert not callable(plain) and not hasattr(plain, "to")
     assert out.rstrip().endswith("AttributeError: 'VGG' object has no attribute 'parameters'")
     fixed = cnn.namespace["VGG"]
     assert issubclass(fixed, nn.Module)
@@ -201,6 +206,11 @@ def test_vgg11_table(cnn):
         (1, 512, 7, 7),
     ]
     assert total == 128_806_154 == sum(blocks + dense)
+    # the page: 5 blocks, 8 convolutional layers and 3 fully connected layers, 11 in all
+    vgg11 = cnn.namespace["vgg11"]
+    assert sum(isinstance(m, nn.Sequential) for m in vgg11.net) == 5
+    assert sum(isinstance(m, nn.Conv2d) for m in vgg11.modules()) == 8
+    assert sum(isinstance(m, nn.Linear) for m in vgg11.modules()) == 3
     # the page: the first fully connected layer, 102,764,544 parameters, ~411 MB, ~80 %
     assert dense[0] == 102_764_544
     assert round(4 * dense[0] / 1e6) == 411
@@ -230,6 +240,8 @@ def test_correction_init_cnn_before_dry_run_does_nothing(cnn):
 
 
 def test_nin_block_stride_is_passed_by_position(cnn):
+    code = next(sec.code for sec in cnn.sections if sec.name == "nin_block")
+    assert "# 后接两层1*1型卷积核层" in code  # the note's own comment, kept
     assert cnn.outputs["nin_block"].strip() == (
         "LazyConv2d(0, 96, kernel_size=(11, 11), stride=(4, 4))"
     )
