@@ -5,6 +5,7 @@
 # --8<-- [start:setup]
 import math
 import random
+import statistics
 import time
 
 import matplotlib.pyplot as plt
@@ -33,18 +34,28 @@ def vectorised():
     return a + b  # one call; the loop over elements runs in C++
 
 
-def best_time(fn, repeat):
-    """The fastest of `repeat` runs, in seconds (least disturbed by load)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+def cpu_time(fn, number):
+    """CPU seconds per call of fn, averaged over `number` calls in a row."""
+    start = time.process_time()  # CPU time of this process only
+    for _ in range(number):
         fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return (time.process_time() - start) / number
 
 
-t_loop, t_vec = best_time(looped, 3), best_time(vectorised, 100)
-ratio = t_loop / t_vec
+def speedup(slow, fast, number, rounds=5):
+    """How many times faster fast() runs than slow(), in CPU time.
+
+    Each round times slow once and fast `number` times, back to back, so
+    that both run in the same state of the machine; the median of the
+    rounds' ratios is hardly moved by one disturbed round.
+    """
+    ratios = []
+    for _ in range(rounds):
+        ratios.append(cpu_time(slow, 1) / cpu_time(fast, number))
+    return statistics.median(ratios)
+
+
+ratio = speedup(looped, vectorised, 1000)
 magnitude = math.floor(math.log10(ratio))  # 10**magnitude <= ratio
 print("same result:", torch.equal(looped(), vectorised()))
 print(f"a + b is faster than the loop by 10^{magnitude} to 10^{magnitude + 1}")
@@ -62,9 +73,10 @@ def float_loop():
     return c
 
 
-t_floats = best_time(float_loop, 20)
-print("tensor loop >= 10x slower than float loop:", t_loop / t_floats >= 10)
-print("float loop >= 10x slower than a + b:", t_floats / t_vec >= 10)
+loop_vs_floats = speedup(looped, float_loop, 10)
+floats_vs_vec = speedup(float_loop, vectorised, 1000)
+print("tensor loop >= 10x slower than float loop:", loop_vs_floats >= 10)
+print("float loop >= 10x slower than a + b:", floats_vs_vec >= 10)
 # --8<-- [end:where_the_time_goes]
 
 # --8<-- [start:synthetic_data]
