@@ -88,6 +88,8 @@ def test_rows_hold_source_and_the_whole_summary(site):
     assert first[0] == box.source
     assert first[2].endswith("。") and "。" not in first[2][:-1]
     assert "， 不" not in first[2], "wrapped Chinese lines are joined without a space"
+    starts = [row[2].lstrip()[:1] for row in rows(site, "en")]  # "<" opens code or maths
+    assert all(s.isupper() or not s.isalpha() for s in starts), "an English summary starts a cell"
 
 
 # Code and maths, which may hold full stops of their own.

@@ -106,7 +106,7 @@ def test_saddle_point_has_zero_gradient_and_mixed_curvature(opt):
 
 
 def test_saddle_is_only_a_local_maximum_along_y(opt):
-    """Note 002, 1.1: '鞍点是x的极小值但是是y的最大值': right for x² − y², only 极大值 in general."""
+    """Note 002, 1.1: '鞍点是x的极小值但是是y的最大值' holds for x² − y²; in general, 极大值."""
     ns = opt.namespace
     tilted = ns["tilted"]
     assert ns["g0"].tolist() == [0.0, 0.0]  # stationary at the origin

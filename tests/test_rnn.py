@@ -70,13 +70,16 @@ def test_random_batches(rnn):
     assert lines[-2:] == ["dtype: torch.int64", "never an input: [24, 25, 26, 27, 28, 29]"]
 
 
+ONE_HOT_ERROR = "one_hot is only applicable to index tensor of type LongTensor."
+
+
 def test_one_hot_takes_only_int64(rnn):
     """Why the page's iterators return int64: F.one_hot rejects float32 and int32 indices."""
     assert rnn.outputs["one_hot_dtype"].splitlines() == [
         "tensor([[1, 0, 0],",
         "        [0, 0, 1]])",
-        "torch.int32: RuntimeError: one_hot is only applicable to index tensor of type LongTensor.",
-        "torch.float32: RuntimeError: one_hot is only applicable to index tensor of type LongTensor.",
+        f"torch.int32: RuntimeError: {ONE_HOT_ERROR}",
+        f"torch.float32: RuntimeError: {ONE_HOT_ERROR}",
     ]
     for dtype in (torch.int16, torch.uint8, torch.float64):
         with pytest.raises(RuntimeError, match="LongTensor"):

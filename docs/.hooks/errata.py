@@ -154,7 +154,9 @@ def notebook_corrections(path: Path, file: str, lang: str) -> list[Correction]:
 def table(corrections: list[Correction], lang: str) -> str:
     rows = [WORDS[lang]["header"], ("---",) * 4]
     for c in corrections:
-        cells = (c.source, c.quote, c.truth, f"[{c.title}]({c.page}#{c.anchor})")
+        # a summary follows "Correction: " in its box; in its own cell it starts a sentence
+        truth = c.truth[:1].upper() + c.truth[1:]
+        cells = (c.source, c.quote, truth, f"[{c.title}]({c.page}#{c.anchor})")
         rows.append(tuple(_cell(cell) for cell in cells))
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
