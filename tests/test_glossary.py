@@ -124,3 +124,8 @@ def test_both_tables_link_each_term_to_the_same_section(site):
     )
     # zh rows are (中文, English, link), en rows (English, 中文, link): key both by the English
     assert {english: link for _, english, link in zh} == {english: link for english, _, link in en}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_home_page_has_no_hovers(site, lang):
+    assert "<abbr" not in html_of(site, "index", lang)

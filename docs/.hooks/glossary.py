@@ -83,7 +83,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 # Give the first use of each term on a page its translation on hover.
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if page.file.src_uri.split(".")[0] == "glossary" or page.file.src_uri.endswith(".ipynb"):
+    # the home page's learning path names a term on every line: a hover on each would be noise
+    name, kind = page.file.src_uri.split(".")[0], page.file.src_uri.rsplit(".", 1)[1]
+    if name in ("glossary", "index") or kind == "ipynb":
         return html
     return hover(html, terms(config.docs_dir), _lang(config))
 
