@@ -87,3 +87,16 @@ def test_notebook_maths_is_found_where_auto_render_would():
         "<div>\n$$\nc &lt; d\n$$</div> \\$5</p></div><p>$e$</p>"
     )
     assert maths._notebook_formulas(text) == [("a", False), ("\nc < d\n", True)]
+
+
+def test_v8_is_closed_when_mkdocs_exits():
+    """mkdocs calls on_shutdown in a `finally`: no MiniRacer is left for interpreter exit."""
+    laid_out, _ = maths._laid_out.__wrapped__("x^2", False)
+    assert 'class="katex"' in laid_out and maths._katex.cache_info().currsize == 1
+    context = maths._katex()
+    maths.on_shutdown()
+    assert maths._katex.cache_info().currsize == 0
+    with pytest.raises(AssertionError):  # mini-racer 0.14 (pinned): a closed context has none
+        context.eval("1")
+    assert 'class="katex"' in maths._laid_out.__wrapped__("y", False)[0]  # a new one on demand
+    maths.on_shutdown()

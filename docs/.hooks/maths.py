@@ -155,6 +155,15 @@ def formula_spans(content: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Close V8 when mkdocs exits (it calls this in a `finally`, so after a failed build too): a
+# MiniRacer left to the garbage collector at interpreter exit can hang the process in
+# MiniRacer.__del__ → close → _make_context (a futex wait; sqreen/PyMiniRacer#137).
+def on_shutdown() -> None:
+    if _katex.cache_info().currsize:
+        _katex().close()
+        _katex.cache_clear()
+
+
 @functools.cache
 def _katex():
     from py_mini_racer import MiniRacer
