@@ -40,7 +40,7 @@ class Term:
     # per language, a regular expression for the uses that mean this term, where the bare word
     # also means something else ("code block" is no VGG block)
     match: tuple[tuple[str, str], ...] = ()
-    hover: bool = True  # False: too common a word for a hover to help (output, parameter)
+    hover: bool = True  # False: too common a word for a hover to help (output)
 
     def word(self, lang: str) -> str:
         """The term as it is written in running text: without a parenthesised gloss."""
@@ -67,11 +67,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     # Both tables link a term to the same section: the one the Chinese pages explain it in.
     sections = {
         code: [s for name in _pages(config) for s in _sections(config, name, code)]
-        for code in ("zh", lang)
+        for code in {"zh", lang}  # a set: the zh pass reads the zh pages once
     }
     for term in sorted(terms(config.docs_dir), key=lambda term: sort_key(term, lang)):
         place = where_explained(term, "zh", sections["zh"])
-        used = any(term.pattern(lang).search(f"{s[1]}\n{s[3]}") for s in sections[lang])
+        pattern = term.pattern(lang)
+        used = any(pattern.search(f"{s[1]}\n{s[3]}") for s in sections[lang])
         link = _link(config, lang, place, sections[lang]) if place and used else None
         unused += [] if link else [term.word(lang)]
         mine, other = (term.zh, term.en) if lang == "zh" else (term.en, term.zh)
