@@ -3,11 +3,11 @@
     .venv/bin/python tests/bench.py            # 3 runs: median and spread (max - min)
     .venv/bin/python tests/bench.py --runs 1   # the quick version the test suite runs
 
-Every build is `mkdocs build --strict` of this checkout in a fresh process, into a temporary
-folder, with its own cache folder:
+Every build is `mkdocs build` (strict, as mkdocs.yml says) of this checkout in a fresh process,
+into a temporary folder, with its own cache folder:
 - cold: empty cache; warm: the same again with the cache kept;
-- baseline: NOTES_BASELINE=1, i.e. no code, figures or notebooks executed, no maths laid out
-  and no notebook styles purged (plain Material);
+- baseline: tests/baseline.yml, mkdocs.yml without the build's hook: no code, figures or
+  notebooks executed, no maths laid out, no tables, hovers or downloads made (plain Material);
 - edit: a copy of the project with one snippet section changed, built on the warm cache.
 Page weight is what Chromium downloads on the first view of each page (`first_view`: the page,
 its scripts and styles, the search index and lunr, the fonts its text is laid out in), from
@@ -38,10 +38,13 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LIMIT = 700_000  # bytes a first view of a page may download from a gzip host (issue 6)
 
 
-def build(root: Path, site_dir: Path, cache_dir: Path, **env: str) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` of the project at `root`, in its own process."""
+def build(
+    root: Path, site_dir: Path, cache_dir: Path, config: str = "mkdocs.yml", **env: str
+) -> subprocess.CompletedProcess:
+    """`mkdocs build` of the project at `root` (strict, as mkdocs.yml says), in its own process."""
+    command = ["build", "-f", config, "--site-dir", str(site_dir)]
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        [sys.executable, "-m", "mkdocs", *command],
         cwd=root,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "NOTES_CACHE_DIR": str(cache_dir), **env},
         capture_output=True,
@@ -50,10 +53,10 @@ def build(root: Path, site_dir: Path, cache_dir: Path, **env: str) -> subprocess
     )
 
 
-def timed(root: Path, site_dir: Path, cache_dir: Path, **env: str) -> tuple[float, str]:
+def timed(root: Path, site_dir: Path, cache_dir: Path, **options: str) -> tuple[float, str]:
     """Seconds a build took, and its log."""
     start = time.perf_counter()
-    result = build(root, site_dir, cache_dir, **env)
+    result = build(root, site_dir, cache_dir, **options)
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"build of {root} failed:\n{result.stdout}\n{result.stderr}")
@@ -87,7 +90,9 @@ def one_run(work: Path, cold=None) -> tuple[dict[str, float], dict[str, str]]:
     """
     cache, results = work / "cache", {"cold": cold or cold_run(work)}
     results["warm"] = timed(ROOT, work / "warm", cache)
-    results["baseline"] = timed(ROOT, work / "baseline", work / "cache-0", NOTES_BASELINE="1")
+    results["baseline"] = timed(
+        ROOT, work / "baseline", work / "cache-0", config="tests/baseline.yml"
+    )
     project = copy_project(work / "project")
     edit_section(project)
     edit_cache = shutil.copytree(cache, work / "cache-edit")  # keep `cache` as the warm one

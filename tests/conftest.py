@@ -11,18 +11,45 @@ import re
 import sys
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
+import context
 import pytest
+import yaml
+from bench import CHROMIUM, cold_run, one_run
+from fences import ChainedRunner, SnippetFenceParser
+from pytest_markdown_docs._runners import register_runner
+from runner import cached_run
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
-sys.path.insert(0, str(DOCS / ".hooks"))
+MKDOCS = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+LANGUAGES = MKDOCS["plugins"]["i18n"]["languages"]
+# the box title of a correction (mkdocs.yml: extra.boxes)
+CORRECTION = next(title for title, kind in MKDOCS["extra"]["boxes"].items() if kind == "warning")
 
-from bench import CHROMIUM, cold_run, one_run  # noqa: E402
-from fences import ChainedRunner, SnippetFenceParser  # noqa: E402
-from pytest_markdown_docs._runners import register_runner  # noqa: E402
-from runner import cached_run  # noqa: E402
+
+def build_config(lang: str) -> SimpleNamespace:
+    """What the build's steps read of the config, as mkdocs-static-i18n sets it for a language."""
+    words = next(each["extra"]["words"] for each in LANGUAGES if each["locale"] == lang)
+    i18n = SimpleNamespace(
+        current_language=lang,
+        default_language=next(each["locale"] for each in LANGUAGES if each.get("default")),
+        build_languages=[each["locale"] for each in LANGUAGES],
+        building=False,
+    )
+    extra = {**MKDOCS["extra"], "words": words}
+    return SimpleNamespace(
+        docs_dir=str(DOCS), nav=MKDOCS["nav"], extra=extra, plugins={"i18n": i18n}
+    )
+
+
+def page_context(name: str, lang: str) -> context.Context:
+    """The context the build gives the page `name` (its source file) in a language."""
+    config = build_config(lang)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri=name))
+    return context.of(page, config)
 
 
 # pytest-markdown-docs: read pages as the build does (includes expanded, indented fences found).

@@ -5,9 +5,11 @@ generated files (never written into docs/):
 - `downloads/x.py`: the module's sections in order, as `# %%` cells. A section marked
   `# raises: E` or `# warns: W` is wrapped so the script runs to the end and prints what the
   page shows under it.
-- `downloads/x.ipynb` (中文) and `downloads/x.en.ipynb`: the page's prose as Markdown cells and
-  its included sections as code cells, after a first cell that installs the pinned versions.
-Notebook pages offer their own source, which mkdocs-jupyter copies next to them.
+- `downloads/x.ipynb` (default language) and `downloads/x.<lang>.ipynb`: the page's prose as
+  Markdown cells and its included sections as code cells, after a first cell that installs the
+  pinned versions.
+Notebook pages offer their own source, which mkdocs-jupyter copies next to them. The theme shows
+the buttons, in the page's language (partials/content.html, `extra.words` in mkdocs.yml).
 """
 
 from __future__ import annotations
@@ -18,87 +20,54 @@ from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
+from context import Context, languages
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page
-from runner import Section, parse_sections, snippet_dir
+from runner import DEFINES_FIGURE, FIGURE, INCLUDE_LINE, Section, parse_sections, snippet_dir
 
 PINNED = ("torch", "numpy", "matplotlib")
-INCLUDE = re.compile(r'^--8<-- "(?P<module>\w+)\.py:(?P<section>\w+)"$')
+INCLUDE = re.compile(rf"^{INCLUDE_LINE}$")
 FENCE = re.compile(r"^(`{3,})")
 BLOCK = re.compile(
     r'^(?:!!!|\?\?\?\+?) (?P<kind>\w+)(?: "(?P<title>[^"]*)")?\s*$|^=== "(?P<tab>[^"]*)"'
 )
-FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(figures/\w+/(?P<name>\w+)\.svg\)")
 LINK = re.compile(r"\]\((?P<page>\w+)\.(?:md|ipynb)(?P<anchor>#[\w-]+)?\)")
 ANCHOR = re.compile(r"\s*\{ #[\w-]+ \}\s*$")
-DEFINES_FIGURE = re.compile(r"^def (figure_\w+)\(", re.MULTILINE)
-WORDS = {
-    "zh": (
-        "下载 Python 脚本",
-        "下载 Jupyter 笔记本",
-        "先安装本站固定的版本（在 Colab 或新环境里运行时需要）：",
-    ),
-    "en": (
-        "Download the Python script",
-        "Download as a Jupyter notebook",
-        "First install the versions the site pins (needed on Colab or in a new environment):",
-    ),
-}
+_MADE: dict[tuple, tuple[str, str]] = {}  # `mkdocs serve` keeps them from one build to the next
 
 
 # Add the script and this language's notebook of every page that has a snippet module.
-@event_priority(-200)
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    lang = config.plugins["i18n"].current_language
+def add(files: Files, config) -> None:
+    lang, default = languages(config)
+    install, url = config.extra["words"]["install"], config.site_url or "/"
     for page in list(files.documentation_pages()):
-        name, module = _name(page), snippet_dir(config) / f"{_name(page)}.py"
+        name = Path(page.src_uri).name.split(".")[0]
+        module = snippet_dir(config) / f"{name}.py"
         if not page.src_uri.endswith(".md") or not module.exists():
             continue
         source = Path(page.abs_src_path).read_text(encoding="utf-8")
-        where, url = f"docs/{page.src_uri}", config.site_url or "/"
-        inputs = (where, module.read_text(encoding="utf-8"), source, lang, url)
-        if inputs not in _MADE:  # `mkdocs serve` keeps them from one build to the next
-            _MADE[inputs] = (script(module), to_notebook(source, module, lang, url, where))
+        where, prefix = f"docs/{page.src_uri}", url.rstrip("/") + f"/{lang}/"
+        prefix = prefix.removesuffix(f"{default}/")  # the default language is at the root
+        inputs = (where, module.read_text(encoding="utf-8"), source, prefix, install)
+        if inputs not in _MADE:
+            _MADE[inputs] = (script(module), to_notebook(source, module, prefix, install, where))
         made = _MADE[inputs]
         files.append(File.generated(config, f"downloads/{name}.py", content=made[0]))
-        files.append(File.generated(config, _notebook_uri(name, lang), content=made[1]))
-    return files
+        files.append(File.generated(config, notebook_uri(name, lang, default), content=made[1]))
 
 
-# (page, module text, page text, lang, site url): (script, notebook)
-_MADE: dict[tuple[str, str, str, str, str], tuple[str, str]] = {}
-
-
-# Put the download buttons under the page title.
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    name = _name(page.file)
-    if files.get_file_from_path(f"downloads/{name}.py") is None:
-        return markdown
-    lang = config.plugins["i18n"].current_language
-    py, nb, _ = WORDS[lang]
-    buttons = (
-        f'[{py}](downloads/{name}.py){{ .md-button download="{name}.py" }} '
-        f'[{nb}]({_notebook_uri(name, lang)}){{ .md-button download="{name}.ipynb" }}'
-    )
-    title, sep, rest = markdown.partition("\n")
-    if not title.startswith("# "):
-        raise RuntimeError(f"docs/{page.file.src_uri}:1: a page starts with its '# ' title")
-    return f"{title}\n\n{buttons}\n{sep}{rest}"
-
-
-# A notebook page offers its own source (copied beside it by mkdocs-jupyter).
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if not page.file.src_uri.endswith(".ipynb"):
-        return html
-    source = Path(page.file.src_uri).name
-    label = WORDS[config.plugins["i18n"].current_language][1]
-    button = f'<p><a class="md-button" href="{source}" download="{source}">{label}</a></p>'
-    head, sep, rest = html.partition("</h1>")
-    if not sep:
-        raise RuntimeError(f"docs/{page.file.src_uri}: a notebook page starts with its '# ' title")
-    return f"{head}{sep}\n{button}{rest}"
+# The page's downloads, for the theme to show under its title (partials/content.html).
+def offer(page, ctx: Context, files: Files) -> None:
+    if ctx.notebook:  # its own source, which mkdocs-jupyter copies next to it
+        source = Path(ctx.src_uri).name
+        page.downloads = [("download_notebook", source, source)]
+        return
+    script = files.get_file_from_path(f"downloads/{ctx.name}.py")
+    if script is not None:
+        notebook = files.get_file_from_path(notebook_uri(ctx.name, ctx.lang, ctx.default))
+        page.downloads = [
+            ("download_script", script.url_relative_to(page.file), f"{ctx.name}.py"),
+            ("download_notebook", notebook.url_relative_to(page.file), f"{ctx.name}.ipynb"),
+        ]
 
 
 # The snippet module as a script that runs from top to bottom.
@@ -118,10 +87,9 @@ def script(module: Path) -> str:
 
 
 # The page as a notebook: prose in Markdown cells, each included section a code cell.
-def to_notebook(markdown: str, module: Path, lang: str, site_url: str, where: str) -> str:
+def to_notebook(markdown: str, module: Path, prefix: str, install: str, where: str) -> str:
     sections = {s.name: s for s in parse_sections(module)}
     cells, prose, defined, pending = [], [], set(), []
-    prefix = site_url.rstrip("/") + ("/" if lang == "zh" else f"/{lang}/")
 
     def flush():
         text = "\n".join(prose).strip()
@@ -162,7 +130,7 @@ def to_notebook(markdown: str, module: Path, lang: str, site_url: str, where: st
             code(
                 textwrap.dedent(section.code).strip("\n"), ["raises-exception"] if raises else None
             )
-            defined.update(DEFINES_FIGURE.findall(section.code))
+            defined.update(f"figure_{n}" for n in DEFINES_FIGURE.findall(section.code))
             for name in [n for n in pending if n in defined]:
                 code(f"{name}();")
                 pending.remove(name)
@@ -183,7 +151,7 @@ def to_notebook(markdown: str, module: Path, lang: str, site_url: str, where: st
         number += 1
     flush()
     install = [
-        nbformat.v4.new_markdown_cell(WORDS[lang][2]),
+        nbformat.v4.new_markdown_cell(install),
         nbformat.v4.new_code_cell(f"%pip install {_pins()}"),
     ]
     notebook = nbformat.v4.new_notebook(cells=cells[:1] + install + cells[1:])
@@ -238,12 +206,8 @@ def _pins() -> str:
     return " ".join(f"{name}=={version(name).split('+')[0]}" for name in PINNED)
 
 
-def _name(file: File) -> str:
-    return Path(file.src_uri).name.split(".")[0]
-
-
-def _notebook_uri(name: str, lang: str) -> str:
-    return f"downloads/{name}.ipynb" if lang == "zh" else f"downloads/{name}.{lang}.ipynb"
+def notebook_uri(name: str, lang: str, default: str) -> str:
+    return f"downloads/{name}.ipynb" if lang == default else f"downloads/{name}.{lang}.ipynb"
 
 
 def _page_url(name: str) -> str:

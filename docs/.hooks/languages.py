@@ -16,27 +16,22 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.pages import Page
-
 HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 SELECTOR_LINK = re.compile(r'<a href="[^"]*" hreflang="(\w+)" class="md-select__link">')
 
 
-# Remove the per-page hreflang links from the head of every page.
-def on_post_page(html: str, page: Page, config: MkDocsConfig) -> str:
+# Remove the per-page hreflang links from the head of a page.
+def without_head_alternates(html: str) -> str:
     head, sep, body = html.partition("</head>")
     return HEAD_ALTERNATE.sub("", head) + sep + body
 
 
 # Give the shared 404 page the default language and a selector leading to each home page.
-def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
-    if template_name != "404.html":
-        return output
+def shared_404(output: str, config) -> str:
     i18n = config.plugins["i18n"]
     base = urlsplit(config.site_url or "/").path
     output = re.sub(r'<html lang="\w+"', f'<html lang="{i18n.default_language}"', output, count=1)
-    output = on_post_page(output, None, config)
+    output = without_head_alternates(output)
 
     def home(match: re.Match) -> str:
         lang = match[1]

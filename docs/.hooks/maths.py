@@ -9,7 +9,7 @@ parse, or warns about, fails the build with its page, its place and KaTeX's mess
 - Notebook pages: nbconvert leaves `$…$` and `$$…$$` in the text of Markdown cells, as written;
   they are rendered where KaTeX's auto-render would find them (text outside code).
 
-Formulas are kept out of the search index (`without_maths`, docs/.hooks/search_cache.py): their
+Formulas are kept out of the search index (`without_maths`, docs/.hooks/workarounds.py): their
 glyphs and MathML read as noise in a result, as the TeX did. Material's `data-search-exclude`
 cannot do it: its parser ends the exclusion at the first closing tag of the same name, and a
 formula is spans in spans. A page's rendered formulas are cached under the hash of its
@@ -26,9 +26,6 @@ import re
 from pathlib import Path
 
 import cache
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
 
 KATEX = Path(__file__).parents[1] / "assets" / "katex" / "katex.min.js"
 SOURCE = Path(__file__).read_bytes() + KATEX.read_bytes()
@@ -50,9 +47,7 @@ class MathsError(RuntimeError):
     """A formula KaTeX cannot parse, or warns about."""
 
 
-def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if cache.BASELINE:  # plain Material: the TeX stays as arithmatex wrote it
-        return content
+def laid_out(content: str, page, config) -> str:
     notebook = page.file.src_uri.endswith(".ipynb")
     formulas = _notebook_formulas(content) if notebook else _markdown_formulas(content)
     if not formulas:
@@ -107,11 +102,11 @@ def _in_notebook_text(content: str, replace) -> str:
     return "".join(parts)
 
 
-def _render_all(formulas: list[tuple[str, bool]], page: Page) -> list[str]:
+def _render_all(formulas: list[tuple[str, bool]], page) -> list[str]:
     return [_render(tex, display, page) for tex, display in formulas]
 
 
-def _render(tex: str, display: bool, page: Page) -> str:
+def _render(tex: str, display: bool, page) -> str:
     try:
         laid_out, warnings = _laid_out(tex, display)
     except Exception as error:  # mini-racer's JSEvalException: KaTeX's ParseError
@@ -155,10 +150,10 @@ def formula_spans(content: str) -> list[tuple[int, int]]:
     return spans
 
 
-# Close V8 when mkdocs exits (it calls this in a `finally`, so after a failed build too): a
-# MiniRacer left to the garbage collector at interpreter exit can hang the process in
+# Close V8 when mkdocs exits (on_shutdown, called in a `finally`, so after a failed build too):
+# a MiniRacer left to the garbage collector at interpreter exit can hang the process in
 # MiniRacer.__del__ → close → _make_context (a futex wait; sqreen/PyMiniRacer#137).
-def on_shutdown() -> None:
+def close() -> None:
     if _katex.cache_info().currsize:
         _katex().close()
         _katex.cache_clear()
@@ -174,7 +169,7 @@ def _katex():
     return katex
 
 
-def _where(page: Page, tex: str) -> str:
+def _where(page, tex: str) -> str:
     """docs/<page>:<line> of the formula's first line, or the page alone."""
     source = Path(page.file.abs_src_path)
     first = next((line.strip() for line in tex.splitlines() if line.strip()), tex)

@@ -27,8 +27,6 @@ from pathlib import Path
 
 import cache
 import tinycss2
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.pages import Page
 from tinycss2.ast import Declaration, QualifiedRule
 
 STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL)
@@ -40,18 +38,16 @@ GROUPS = ("media", "supports")  # at-rules whose rules are purged like the top l
 SOURCE = Path(__file__).read_bytes() + version("tinycss2").encode()
 
 
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    if cache.BASELINE or not page.file.src_uri.endswith(".ipynb"):
-        return output
+def purge(output: str, ctx, config) -> str:
     output, count = REPR.subn("", output)
     if count != 1:
         raise RuntimeError(
-            f"docs/{page.file.src_uri}: expected mkdocs-jupyter's one list-repr <style>, "
-            f"found {count}"
+            f"{ctx.where}: expected mkdocs-jupyter's one list-repr <style>, found {count}"
         )
-    other_css = [_read(config, css) for css in config.extra_css]
+    docs = Path(config.docs_dir)
+    other_css = [(docs / css).read_text(encoding="utf-8") for css in config.extra_css]
     digest = hashlib.sha256(SOURCE + "\0".join([output, *other_css]).encode())
-    name = page.file.dest_uri.replace("/", "_")
+    name = ctx.src_uri.replace("/", "_") + ctx.lang
     # 0.3 s a page: a warm build takes the result from the cache
     return cache.cached(
         config, "styles", name, digest.hexdigest()[:32], lambda: {"html": purged(output, other_css)}
@@ -205,7 +201,3 @@ def _serialize(rules: list, declared: dict, read: set[str]) -> str:
 
 def _is(token, literal: str) -> bool:
     return token is not None and token.type == "literal" and token.value == literal
-
-
-def _read(config: MkDocsConfig, path: str) -> str:
-    return (Path(config.docs_dir) / path).read_text(encoding="utf-8")

@@ -1,11 +1,13 @@
-"""Run a snippet module section by section and keep what each section prints.
+"""The runner's contract: sections, their markers, and how a page names them; and a module's run.
 
-Shared by the build hooks and the tests, so the page shows what the tests ran.
+Shared by the build and the tests, so the page shows what the tests ran.
 A section is the code between `# --8<-- [start:name]` and `# --8<-- [end:name]`.
 A section whose first line is `# raises: SomeError` must raise that error; its
 output ends with the error line. `# warns: SomeWarning` allows (and requires)
 that warning, which is shown in the output; any other warning is an error.
 A section that runs longer than $NOTES_SNIPPET_TIMEOUT seconds (default 120) is an error too.
+A page includes a section as a fence holding one line, `--8<-- "module.py:section"`, and shows
+a figure function `figure_name()` of a module as `![alt](figures/module/name.svg)`.
 """
 
 from __future__ import annotations
@@ -33,12 +35,29 @@ os.environ["OMP_NUM_THREADS"] = "1"
 
 MARKER = re.compile(r"^\s*# --8<-- \[(start|end):(\w+)\]\s*$")
 EXPECT = re.compile(r"^\s*# (raises|warns): (\w+)\s*$")
+INCLUDE_LINE = r'--8<-- "(?P<module>\w+)\.py:(?P<section>\w+)"'
+# A fence whose only line includes one section.
+INCLUDE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,})[^\n]*\n"
+    rf"(?P=indent){INCLUDE_LINE}\n"
+    r"(?P=indent)(?P=fence)[ \t]*$",
+    re.MULTILINE,
+)
+FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(figures/(?P<module>\w+)/(?P<name>\w+)\.svg\)")
+DEFINES_FIGURE = re.compile(r"^def figure_(\w+)\(", re.MULTILINE)
 log = logging.getLogger("mkdocs.hooks.runner")
 TIMEOUT = float(os.environ.get("NOTES_SNIPPET_TIMEOUT", "120"))
 
 
 class SnippetError(RuntimeError):
-    """A snippet module is malformed or one of its sections failed."""
+    """A snippet module is malformed or one of its sections failed (`section`, where known)."""
+
+    def __init__(self, message: str, section: str | None = None):
+        super().__init__(message, section)  # both survive the trip from a worker process
+        self.section = section
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 class _Timeout(BaseException):
@@ -111,6 +130,11 @@ def snippet_dir(config) -> Path:
     return Path(config.config_file_path).parent / base
 
 
+# The figure functions a module defines (at the top level of a section), by name.
+def figure_names(module: Path) -> list[str]:
+    return sorted(DEFINES_FIGURE.findall(module.read_text(encoding="utf-8")))
+
+
 _RUNS: dict[Path, Run] = {}
 
 
@@ -143,7 +167,8 @@ def _run_section(path: Path, section: Section, namespace: dict) -> str:
             where = section.first_line
             raise SnippetError(
                 f"{path}:{where}: section {section.name!r} ran longer than {TIMEOUT:g} s "
-                "(NOTES_SNIPPET_TIMEOUT)"
+                "(NOTES_SNIPPET_TIMEOUT)",
+                section.name,
             ) from None
         except Exception as error:
             if kind == "raises" and type(error).__name__ == expected:
@@ -152,26 +177,30 @@ def _run_section(path: Path, section: Section, namespace: dict) -> str:
                 where = _line_in(path, error.__traceback__) or section.first_line
                 raise SnippetError(
                     f"{path}:{where}: section {section.name!r} raised "
-                    f"{type(error).__name__}: {error}"
+                    f"{type(error).__name__}: {error}",
+                    section.name,
                 ) from error
         else:
             if kind == "raises":
                 raise SnippetError(
                     f"{path}:{section.first_line}: section {section.name!r} "
-                    f"should raise {expected} but did not"
+                    f"should raise {expected} but did not",
+                    section.name,
                 )
     unexpected = [w for w in caught if w.category.__name__ != expected or kind != "warns"]
     if unexpected:
         w = unexpected[0]
         raise SnippetError(
             f"{path}:{section.first_line}: section {section.name!r} warned "
-            f"{w.category.__name__}: {w.message} ({w.filename}:{w.lineno})"
+            f"{w.category.__name__}: {w.message} ({w.filename}:{w.lineno})",
+            section.name,
         )
     if kind == "warns":
         if not caught:
             raise SnippetError(
                 f"{path}:{section.first_line}: section {section.name!r} "
-                f"should warn {expected} but did not"
+                f"should warn {expected} but did not",
+                section.name,
             )
         out.write("".join(f"{w.category.__name__}: {w.message}\n" for w in caught))
     return out.getvalue()

@@ -24,10 +24,6 @@ import posixpath
 import re
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
-from mkdocs.structure.pages import Page
-
 INDEX = Path("search") / "search_index.json"
 log = logging.getLogger("mkdocs.hooks.search")
 CONFIG = '<script id="__config" type="application/json">'
@@ -35,7 +31,7 @@ CONFIG_BASE = re.compile(rf'({re.escape(CONFIG)}\{{[^<]*?"base": ")([^"]*)"')
 
 
 # Point the search of a page in another language than the default at that language's index.
-def on_post_page(html: str, page: Page, config: MkDocsConfig) -> str:
+def point_at_language_index(html: str, page, config) -> str:
     i18n = config.plugins["i18n"]
     lang = i18n.current_language
     if lang == i18n.default_language:
@@ -47,8 +43,8 @@ def on_post_page(html: str, page: Page, config: MkDocsConfig) -> str:
     return html
 
 
-@event_priority(-200)  # after i18n, which writes the index once every language is built
-def on_post_build(config: MkDocsConfig) -> None:
+# Split the index, once i18n has written it (after the last language's build).
+def split_index(config) -> None:
     i18n = config.plugins["i18n"]
     if i18n.building:  # one language's build inside i18n's: the index is not whole yet
         return

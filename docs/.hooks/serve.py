@@ -8,21 +8,17 @@ that `strict: true` does not abort the edit loop; every other warning still does
 
 The search index of a dirty build is put right in search.py.
 
-`mkdocs serve` imports torch at startup: a warm build runs no snippet, so the first edit would
-otherwise pay for the import.
+`mkdocs serve` starts the snippet workers' server (which imports torch) once its first build
+is done: a warm build runs no snippet, so the first edit would otherwise wait for it.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
-from outputs import INCLUDE
-from runner import snippet_dir
+from runner import INCLUDE, snippet_dir
 
 DIRTY = False  # `mkdocs serve --dirty` (or `build --dirty`), from on_startup
 
@@ -34,30 +30,25 @@ class DirtyNotice(logging.Filter):
         return True
 
 
-BUILD_LOG = logging.getLogger("mkdocs.commands.build")
-if not any(type(f).__name__ == "DirtyNotice" for f in BUILD_LOG.filters):  # once per process
-    BUILD_LOG.addFilter(DirtyNotice())
-
-
-def on_startup(command: str, dirty: bool) -> None:
+def startup(command: str, dirty: bool) -> None:
     global DIRTY
     DIRTY = dirty
-    if command == "serve":
-        importlib.import_module("torch")
+    log = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(f, DirtyNotice) for f in log.filters):  # once per process
+        log.addFilter(DirtyNotice())
 
 
-@event_priority(-200)  # after i18n, which makes each language's files anew
-def on_files(files: Files, config: MkDocsConfig) -> Files:
+# A page counts as modified when a snippet module it includes is newer than its HTML.
+def mark_modified(files: Files, config) -> None:
     if not DIRTY:
-        return files
+        return
     base = snippet_dir(config)
     for file in files.documentation_pages():
         built = Path(file.abs_dest_path)
         if not file.src_uri.endswith(".md") or not built.exists():
             continue
         text = Path(file.abs_src_path).read_text(encoding="utf-8")
-        modules = {base / match["module"] for match in INCLUDE.finditer(text)}
+        modules = {base / f"{match['module']}.py" for match in INCLUDE.finditer(text)}
         built_at = built.stat().st_mtime
         if any(m.exists() and m.stat().st_mtime > built_at for m in modules):
             file.is_modified = lambda: True
-    return files

@@ -40,14 +40,14 @@ def test_page_links_to_its_downloads(site, name, lang):
 def test_notebook_page_offers_its_own_source(site, lang):
     source = "autograd.ipynb" if lang == "zh" else "autograd.en.ipynb"
     html = (site / page_url("autograd", lang) / "index.html").read_text(encoding="utf-8")
-    assert f'<a class="md-button" href="{source}" download="{source}">' in html
+    assert f'<a class="md-button" download="{source}" href="{source}">' in html
     assert nbformat.reads((site / page_url("autograd", lang) / source).read_text(), as_version=4)
 
 
 @pytest.mark.parametrize("name", MODULE_PAGES)
 def test_script_prints_what_the_page_shows(site, run, name):
     """Run again, in this process, the module's code prints what its first run printed: the
-    snippets are deterministic (tests/test_build_cache.py: and in another process)."""
+    snippets are deterministic (tests/build/test_build_cache.py: and in another process)."""
     path = site / "downloads" / f"{name}.py"
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import errata
 import pytest
-from conftest import DOCS, page_source, pages
+from conftest import DOCS, build_config, page_context, page_source, pages
 
 NOTES = {
     path.name[:3]: path.read_text(encoding="utf-8") for path in (DOCS / ".notes").glob("0*.txt")
@@ -83,8 +83,8 @@ def nearest(quote: str) -> str:
 
 
 def other_quotes(page: str) -> dict[str, str]:
-    """The page's OTHER_QUOTES, read from tests/test_<page>.py without importing it."""
-    path = DOCS.parent / "tests" / f"test_{page}.py"
+    """The page's OTHER_QUOTES, read from tests/pages/test_<page>.py without importing it."""
+    path = DOCS.parent / "tests" / "pages" / f"test_{page}.py"
     if not path.exists():
         return {}
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
@@ -111,7 +111,7 @@ def test_every_curly_quote_is_the_notes_text(page, lang):
     quoted = {quote for _, quote in found}
     if lang == "zh":
         stale = [q for q in others if q not in quoted]
-        assert not stale, f"OTHER_QUOTES of tests/test_{page}.py not on the page: {stale}"
+        assert not stale, f"OTHER_QUOTES of tests/pages/test_{page}.py not on the page: {stale}"
         fakes = [q for q in others if in_notes(q)]
         assert not fakes, f"these OTHER_QUOTES are the notes' own text: {fakes}"
 
@@ -119,9 +119,12 @@ def test_every_curly_quote_is_the_notes_text(page, lang):
 @pytest.mark.parametrize("page", [p for p in pages() if p not in ("errata", "glossary", "index")])
 def test_an_english_correction_quotes_the_chinese_original(page):
     """The en box's Original carries each quote of the zh box, verbatim, beside its translation."""
-    docs, name = Path(DOCS), page_source(page, "zh").name
-    zh = errata.collect(docs, name, "zh")
-    en = errata.collect(docs, name, "en")
+    name = page_source(page, "zh").name
+    zh, en = (
+        errata.collect(build_config(lang), name, page_context("errata.md", lang))
+        for lang in ("zh", "en")
+    )
+    zh, en = list(zh), list(en)
     assert len(zh) == len(en)
     for mine, theirs in zip(zh, en, strict=True):
         where = f"docs/{mine.page}#{mine.anchor}"

@@ -10,9 +10,9 @@ from urllib.parse import urljoin
 import pytest
 from conftest import DOCS, ROOT, SNIPPETS, page_url, pages
 
-sys.path.insert(0, str(DOCS / ".hooks"))
-import cjk  # noqa: E402
-import figures  # noqa: E402
+import cjk
+import figures
+import runner
 
 LANGS = ("zh", "en")
 
@@ -35,7 +35,7 @@ def test_every_page_is_html_in_its_language(site, name, lang):
 @pytest.mark.parametrize("name", pages())
 @pytest.mark.parametrize("lang", LANGS)
 def test_language_selector_links_to_the_same_page(site, name, lang):
-    """Every page's selector (tests/test_browser.py clicks it on a few)."""
+    """Every page's selector (tests/build/test_browser.py clicks it on a few)."""
     html, root = html_of(site, name, lang), "https://example.org/"
     links = re.findall(r'<a href="([^"]*)" hreflang="(\w+)" class="md-select__link">', html)
     assert [other for _, other in links] == list(LANGS)
@@ -72,9 +72,9 @@ def test_outputs_follow_their_code(site, run, lang):
 @pytest.mark.parametrize("module", sorted(p.stem for p in SNIPPETS.glob("*.py")))
 def test_figures_exist_in_both_schemes(site, module):
     """Each figure function drew a light and a dark SVG with no date in it (that a second build
-    draws the same bytes: tests/test_build_cache.py compares two clean builds)."""
+    draws the same bytes: tests/build/test_build_cache.py compares two clean builds)."""
     source = (SNIPPETS / f"{module}.py").read_text(encoding="utf-8")
-    for name in figures.DEFINITION.findall(source):
+    for name in runner.DEFINES_FIGURE.findall(source):
         light, dark = (
             (site / "figures" / module / f"{name}.{scheme}.svg").read_bytes()
             for scheme in ("light", "dark")
@@ -101,7 +101,7 @@ def dark_drawn(function) -> bytes:
 
 
 DRAWING = sorted(
-    p.stem for p in SNIPPETS.glob("*.py") if figures.DEFINITION.search(p.read_text("utf-8"))
+    p.stem for p in SNIPPETS.glob("*.py") if runner.DEFINES_FIGURE.search(p.read_text("utf-8"))
 )
 
 
@@ -110,7 +110,7 @@ def test_dark_figures_are_what_the_dark_style_draws(site, run, module):
     """The build draws a figure once, in light, and recolours it (figures.py): every colour
     comes out as the dark style draws it (markers, fills, arrows, 3-D axes, legends)."""
     source = (SNIPPETS / f"{module}.py").read_text(encoding="utf-8")
-    for name in figures.DEFINITION.findall(source):
+    for name in runner.DEFINES_FIGURE.findall(source):
         built = (site / "figures" / module / f"{name}.dark.svg").read_bytes()
         drawn = dark_drawn(run(module).namespace[f"figure_{name}"])
         assert with_numbered_ids(built) == drawn, f"{module}.figure_{name}(): colours differ"

@@ -1,15 +1,12 @@
 """docs/glossary.md and the hover translations: one row per term, each used and linked."""
 
 import re
-import sys
 
+import glossary
 import pytest
 import yaml
 from conftest import DOCS, page_url, pages
 from pypinyin import lazy_pinyin
-
-sys.path.insert(0, str(DOCS / ".hooks"))
-import glossary  # noqa: E402
 
 TERMS = yaml.safe_load((DOCS / ".terms.yml").read_text(encoding="utf-8"))
 ROW = re.compile(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td><a href=\"([^\"]+)\">")
@@ -54,8 +51,12 @@ def test_hovers_stay_out_of_code_maths_headings_and_links(site, name, lang):
         assert "<abbr" not in maths
 
 
+def term(zh: str, en: str) -> glossary.Term:
+    return glossary.Term((("zh", zh), ("en", en)))
+
+
 def test_hover_wraps_the_earliest_longest_match_once():
-    terms = (glossary.Term("梯度", "gradient"), glossary.Term("梯度下降", "gradient descent"))
+    terms = (term("梯度", "gradient"), term("梯度下降", "gradient descent"))
     html = "<p>梯度下降沿着梯度走</p><code>梯度</code>"
     assert glossary.hover(html, terms, "zh") == (
         '<p><abbr title="gradient descent">梯度下降</abbr>沿着'
@@ -64,15 +65,15 @@ def test_hover_wraps_the_earliest_longest_match_once():
 
 
 def test_english_terms_match_whole_words_and_plurals():
-    pattern = glossary._pattern("saddle point", "en")
+    pattern = glossary._pattern("saddle point")
     assert pattern.search("two saddle points here")
     assert not pattern.search("saddle pointer")
 
 
 def test_a_longer_term_hides_the_shorter_one_inside_it_once_marked():
     terms = (
-        glossary.Term("激活值", "activation"),
-        glossary.Term("激活函数", "activation function"),
+        term("激活值", "activation"),
+        term("激活函数", "activation function"),
     )
     html = "<p>An activation function, then activation functions, then an activation.</p>"
     assert glossary.hover(html, terms, "en") == (

@@ -31,7 +31,7 @@ def test_every_page_exists_in_both_languages():
 
 @pytest.mark.parametrize("name", pages())
 def test_every_page_has_a_test_module(name):
-    assert (ROOT / "tests" / f"test_{name}.py").exists(), f"tests/test_{name}.py is missing"
+    assert (ROOT / "tests" / "pages" / f"test_{name}.py").exists(), f"tests/pages/test_{name}.py is missing"
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -73,6 +73,7 @@ def test_baseline_runs_no_code(bench_run):
     assert 'class="katex"' not in html and '<span class="arithmatex">\\(' in html
     notebook = (work / "baseline" / "autograd" / "index.html").read_text(encoding="utf-8")
     assert "['pre {" in notebook  # mkdocs-jupyter's page as it wrote it
+    assert not (work / "baseline" / "downloads").exists()  # none of the build's steps ran
 
 
 def test_benchmark_weighs_first_views(browser, tab, base_url, site):

@@ -83,7 +83,7 @@ def test_a_dark_first_view_shows_only_dark_figures_and_prints_light_ones(tab, ba
     """A reader whose system is dark: the page opens dark; the light figures are never fetched;
     printed, the page shows the light figures and none of the site's chrome.
 
-    In zh: an en page holds the same figure markup (tests/test_parity.py), and every en page is
+    In zh: an en page holds the same figure markup (tests/build/test_parity.py), and every en page is
     switched to dark by its toggle in test_page_renders_cleanly.
     """
     lang = "zh"
@@ -256,7 +256,7 @@ def download_everything(page, name, lang):
     [("index", "en", "zh"), ("rnn", "zh", "en"), ("autograd", "en", "zh")],
 )
 def test_language_selector_lands_on_the_same_page(tab, base_url, name, lang, other):
-    """Clicked here on a few pages; tests/test_site.py checks every page's selector links."""
+    """Clicked here on a few pages; tests/build/test_site.py checks every page's selector links."""
     visit = Visit(tab, base_url, page_url(name, lang))
     page = visit.page
     try:

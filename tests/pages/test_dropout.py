@@ -1,11 +1,10 @@
 """snippets/dropout.py: the values the dropout page shows."""
 
 import inspect
-from pathlib import Path
 
 import pytest
 import torch
-from conftest import numbers
+from conftest import ROOT, numbers
 from matplotlib.figure import Figure
 from torch import nn
 
@@ -65,7 +64,7 @@ def test_dropout_layer_run(drop):
 
 def test_the_notes_run_is_unseeded_and_keeps_indices_1_3_4_5():
     """The page: the notes set no seed; the non-zero entries of their first row are 1, 3, 4, 5."""
-    note = next(Path(__file__).parents[1].glob("docs/.notes/004_*.txt")).read_text("utf-8")
+    note = next((ROOT / "docs" / ".notes").glob("004_*.txt")).read_text("utf-8")
     section = note[note.index("#### 1.2.2") : note.index("####  1.2.3")]
     assert "manual_seed" not in section and "seed" not in section
     first_row = "tensor([[ 0.,  2.,  0.,  6.,  8., 10.,  0.,  0.],"
@@ -76,7 +75,7 @@ def test_the_notes_run_is_unseeded_and_keeps_indices_1_3_4_5():
 
 def test_the_notes_chinese_comments_are_kept(drop):
     """The notes' own comments (note 004, §§ 1.2.2-1.2.3) stay in their code, with English."""
-    note = next(Path(__file__).parents[1].glob("docs/.notes/004_*.txt")).read_text("utf-8")
+    note = next((ROOT / "docs" / ".notes").glob("004_*.txt")).read_text("utf-8")
     code = {s.name: s.code for s in drop.sections}
     for comment in ("# 在本情况中，所有元素都被丢弃", "# 在本情况中，所有元素都被保留"):
         assert comment in code["dropout_layer"] and comment in note

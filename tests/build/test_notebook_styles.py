@@ -7,8 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from conftest import DOCS, ROOT
-from notebook_styles import REPR, STYLE, on_post_page, purged
+from conftest import DOCS, ROOT, page_context
+from notebook_markup import INVALID
+from notebook_styles import REPR, STYLE, purge, purged
 from visit import Visit
 
 PAGE = "autograd/"
@@ -66,7 +67,7 @@ def whole(site, build_cache):
         for p in (build_cache / "notebooks").glob("*/*.json")
     ]
     [content] = [c["content"] for c in contents if c["toc_tokens"][0]["name"] in built]
-    # the Mermaid block's style goes with it (docs/.hooks/notebooks.py: CDN_SCRIPTS)
+    # the Mermaid block's style goes with it (docs/.hooks/notebook_html.py: CDN_SCRIPTS)
     originals = [m[2] for m in STYLE.finditer(content) if ".jp-Mermaid" not in m[2]]
     assert REPR.fullmatch(f"<style>{originals[-1]}</style>")  # the list repr comes last
     texts = iter(originals)
@@ -80,16 +81,17 @@ def extra_css() -> list[str]:
 
 def test_the_page_is_the_whole_one_with_its_styles_purged(whole):
     built, page, originals = whole
-    assert purged(page, extra_css()) == built
+    # then the markup step drops the declarations no browser reads (docs/.hooks/notebook_markup.py)
+    assert INVALID.sub("", purged(page, extra_css())) == built
     kept = sum(len(m[2]) for m in STYLE.finditer(built))
     # measured: 588,780 characters of styles, and the list repr's 4,866 → 20,502
     assert kept < 0.05 * sum(map(len, originals)), kept
 
 
 def test_a_notebook_page_without_the_list_repr_fails():
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="autograd.ipynb"))
+    ctx, config = page_context("autograd.ipynb", "zh"), SimpleNamespace(extra_css=[])
     with pytest.raises(RuntimeError, match="docs/autograd.ipynb: expected mkdocs-jupyter's one"):
-        on_post_page("<style>p{color:red}</style>", page, SimpleNamespace(extra_css=[]))
+        purge("<style>p{color:red}</style>", ctx, config)
 
 
 @pytest.mark.browser

@@ -1,6 +1,6 @@
 """Maths is laid out at build time (docs/.hooks/maths.py): every formula of every page is KaTeX's
 HTML in the built site, no page loads a maths script, and a formula KaTeX cannot parse or warns
-about fails with its place (a whole build with a bad formula: tests/test_faults.py)."""
+about fails with its place (a whole build with a bad formula: tests/build/test_faults.py)."""
 
 import json
 import re
@@ -94,9 +94,9 @@ def test_v8_is_closed_when_mkdocs_exits():
     laid_out, _ = maths._laid_out.__wrapped__("x^2", False)
     assert 'class="katex"' in laid_out and maths._katex.cache_info().currsize == 1
     context = maths._katex()
-    maths.on_shutdown()
+    maths.close()
     assert maths._katex.cache_info().currsize == 0
     with pytest.raises(AssertionError):  # mini-racer 0.14 (pinned): a closed context has none
         context.eval("1")
     assert 'class="katex"' in maths._laid_out.__wrapped__("y", False)[0]  # a new one on demand
-    maths.on_shutdown()
+    maths.close()

@@ -12,14 +12,13 @@ from conftest import DOCS
 from nbclient.exceptions import CellExecutionError
 from notebook_runs import code_cells, executed
 
-sys.path.insert(0, str(DOCS / ".hooks"))
-import figures  # noqa: E402
-import runner  # noqa: E402
-import test_layout as layout  # noqa: E402
-import test_notebooks as notebooks  # noqa: E402 (a module: its tests are not collected here)
-import test_site as site_tests  # noqa: E402
-from test_layout import untranslated  # noqa: E402
-from test_parity import differences  # noqa: E402
+import figures
+import runner
+import test_layout as layout
+import test_notebooks as notebooks  # a module: its tests are not collected here
+import test_site as site_tests
+from test_layout import untranslated
+from test_parity import differences
 
 
 def module(tmp_path, body: str):
@@ -132,7 +131,7 @@ def test_build_fails_on_a_broken_anchor_in_either_language(project):
 
 def test_a_figure_colour_the_style_does_not_set_is_found():
     """A colour chosen by hand for each scheme is not in the recolouring: the comparison of
-    tests/test_site.py sees the dark figure come out in the light colour."""
+    tests/build/test_site.py sees the dark figure come out in the light colour."""
 
     def figure_hand_coloured():
         import matplotlib.pyplot as plt

@@ -2,15 +2,13 @@
 
 import platform
 import re
-from types import SimpleNamespace
 
-import glossary
 import matplotlib
+import pages
 import pytest
 import torch
 import yaml
 from conftest import DOCS, ROOT, page_source
-from sources import nav_pages
 
 
 def test_versions_are_read_from_the_installed_packages(run):
@@ -32,7 +30,7 @@ def test_where_to_start_is_a_path_through_every_page_in_nav_order(lang):
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     nav = [
         p
-        for p in nav_pages(config["nav"])
+        for p in pages.nav_pages(config["nav"])
         if p.split(".")[0] not in ("index", "errata", "glossary")
     ]
     text = page_source("index", lang).read_text(encoding="utf-8")
@@ -41,4 +39,4 @@ def test_where_to_start_is_a_path_through_every_page_in_nav_order(lang):
     assert [target for _, target in steps] == nav
     for title, target in steps:
         page = page_source(target.split(".")[0], lang)
-        assert title == glossary.page_title(SimpleNamespace(docs_dir=str(DOCS)), page.name)
+        assert title == pages.read(DOCS, page.name, (), "en").title

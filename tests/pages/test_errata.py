@@ -2,15 +2,15 @@
 
 import json
 import re
-import sys
 from pathlib import Path
-from types import SimpleNamespace
 
+import errata
 import pytest
-from conftest import DOCS, page_source, page_url, pages
+from conftest import CORRECTION, DOCS, build_config, page_context, page_source, page_url, pages
+from pages import Section, Source
 
-sys.path.insert(0, str(DOCS / ".hooks"))
-import errata  # noqa: E402
+BOX = f'!!! warning "{CORRECTION}"'
+CELL = f"**{CORRECTION}**"
 
 ROW = re.compile(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>")
 LINK = re.compile(r'<a href="([^"#]*)#([\w-]+)">')
@@ -22,10 +22,10 @@ def corrections_in_sources(lang: str) -> int:
         if (".en." in path.name) != (lang == "en"):
             continue
         if path.suffix == ".md":
-            count += path.read_text(encoding="utf-8").count(errata.BOX)
+            count += path.read_text(encoding="utf-8").count(BOX)
         elif path.suffix == ".ipynb":
             cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-            count += sum("".join(c["source"]).startswith(errata.CELL) for c in cells)
+            count += sum("".join(c["source"]).startswith(CELL) for c in cells)
     return count
 
 
@@ -66,25 +66,21 @@ def test_a_notebook_shows_its_boxes_as_a_markdown_page_does(site, lang):
         "".join(c["source"])
         for c in json.loads(page_source("autograd", lang).read_text(encoding="utf-8"))["cells"]
     ]
-    assert notebook.count(correction) == sum(c.startswith(errata.CELL) for c in cells) >= 5
+    assert notebook.count(correction) == sum(c.startswith(CELL) for c in cells) >= 5
     assert notebook.count(note) == sum(c.startswith("**补充 / Note**") for c in cells) >= 1
     assert "<strong>勘误 / Correction</strong>" not in notebook
     assert "<strong>补充 / Note</strong>" not in notebook
 
 
 def test_a_correction_cell_rendered_otherwise_fails():
-    page = SimpleNamespace(
-        file=SimpleNamespace(src_uri="autograd.ipynb", abs_src_path=str(DOCS / "autograd.ipynb"))
-    )
-    with pytest.raises(
-        RuntimeError, match=r"docs/autograd\.ipynb: \d+ correction and clarification cells, 0 boxed"
-    ):
-        errata.on_page_content("<p>nothing rendered</p>", page, None, None)
+    ctx, config = page_context("autograd.ipynb", "zh"), build_config("zh")
+    with pytest.raises(RuntimeError, match=r"docs/autograd\.ipynb: \d+ box cells, 0 boxed"):
+        errata.boxed("<p>nothing rendered</p>", ctx, config)
 
 
 def test_rows_hold_source_and_the_whole_summary(site):
     first = rows(site, "zh")[0]
-    box = errata.collect(DOCS, "tensors.md", "zh")[0]
+    box = errata.collect(build_config("zh"), "tensors.md", page_context("errata.md", "zh"))[0]
     assert first[0] == box.source
     assert first[2].endswith("。") and "。" not in first[2][:-1]
     assert "， 不" not in first[2], "wrapped Chinese lines are joined without a space"
@@ -99,11 +95,12 @@ MARKUP = re.compile(r"`[^`]*`|\$[^$]*\$")
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_each_summary_is_one_sentence_that_stands_alone(lang):
     """The table shows the **更正** / **Correction** paragraph whole: it is written for it."""
+    ctx = page_context(page_source("errata", lang).name, lang)
     found = [
         c
         for name in pages()
         if name not in ("errata", "glossary", "index")
-        for c in errata.collect(DOCS, page_source(name, "zh").name, lang)
+        for c in errata.collect(build_config(lang), page_source(name, "zh").name, ctx)
     ]
     assert len(found) >= 30
     for c in found:
@@ -118,22 +115,42 @@ def test_each_summary_is_one_sentence_that_stands_alone(lang):
 
 
 def test_a_malformed_correction_fails_with_its_place():
+    words = build_config("zh").extra["words"]
     with pytest.raises(RuntimeError, match=r"docs/x\.md:7: a correction must open"):
-        errata._parse(
-            "**原文**：no source\n\n**更正**：x", "zh", "docs/x.md:7", "x.md", "X", ("s", "s")
+        errata.parse(
+            "**原文**：no source\n\n**更正**：x",
+            words,
+            "docs/x.md:7",
+            Source("x.md", "X", []),
+            Section("s", "s"),
         )
 
 
 def test_a_correction_outside_an_anchored_section_fails():
     body = '**Original** (note 1): "x"\n\n**Correction**: y.'
+    words = build_config("en").extra["words"]
     with pytest.raises(RuntimeError, match="not under a heading with an anchor"):
-        errata._parse(body, "en", "docs/x.en.md:3", "x.en.md", "X", ("", ""))
+        errata.parse(body, words, "docs/x.en.md:3", Source("x.en.md", "X", []), Section("", ""))
+
+
+def test_a_correction_parses_into_its_row():
+    body = '**Original** (note 1, Q2): “原文” ("the original")\n\n**Correction**: it is y.\n\nWhy.'
+    words = build_config("en").extra["words"]
+    found = errata.parse(
+        body, words, "docs/x.en.md:3", Source("x.en.md", "X", []), Section("S", "s")
+    )
+    assert (found.source, found.quote, found.truth) == (
+        "note 1, Q2",
+        '“原文” ("the original")',
+        "it is y.",
+    )
+    assert (found.page, found.title, found.anchor) == ("x.en.md", "X › S", "s")
 
 
 @pytest.mark.parametrize("page", [p for p in pages() if p not in ("errata", "glossary")])
 def test_every_correction_is_proved_by_its_own_test(page):
-    """As many `test_correction_…` functions in tests/test_<page>.py as corrections on the page."""
+    """As many `test_correction_…` functions in its test module as corrections on the page."""
     text = page_source(page, "zh").read_text(encoding="utf-8")
-    boxes = text.count(errata.BOX) + text.count(json.dumps(errata.CELL, ensure_ascii=False)[:-1])
-    tests = (DOCS.parent / "tests" / f"test_{page}.py").read_text(encoding="utf-8")
+    boxes = text.count(BOX) + text.count(json.dumps(CELL, ensure_ascii=False)[:-1])
+    tests = (DOCS.parent / "tests" / "pages" / f"test_{page}.py").read_text(encoding="utf-8")
     assert len(re.findall(r"^def test_correction_", tests, re.MULTILINE)) == boxes

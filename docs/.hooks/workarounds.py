@@ -1,0 +1,150 @@
+"""Where this build changes what mkdocs-static-i18n, mkdocs-jupyter, nbconvert and Material do.
+
+Each fix names the upstream behaviour it works around. `install()` applies the patches when the
+configuration is loaded (never at import), once per process: `mkdocs serve` loads the config
+again for every rebuild.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import logging
+from importlib.metadata import version
+from pathlib import Path
+from types import SimpleNamespace
+
+import cache
+import maths
+import mkdocs_jupyter.nbconvert2 as nbconvert2
+import nbconvert.preprocessors
+from material.plugins.search.plugin import SearchIndex
+from mkdocs.structure.files import File, Files
+from mkdocs_jupyter.plugin import NotebookFile, _compute_cache_key, _get_cache_path
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreprocessor
+
+log = logging.getLogger("mkdocs.hooks.workarounds")
+_EXECUTED: dict[str, tuple] = {}  # code cells (source, metadata) → what executing them gave
+_USED: set = set()  # the notebook cache entries this build uses, in any language
+MATERIAL_ENTRY = SearchIndex.add_entry_from_context  # Material's own, before install()
+
+
+class _CoalescedSubCell(nbconvert2.SubCell):
+    """mkdocs-jupyter's only preprocessor after execution: first join each cell's consecutive
+    prints. A busy kernel sends one cell's prints in several messages, which would render as
+    several output areas and make two builds of the same notebook differ."""
+
+    def preprocess(self, nb, resources):
+        nb, resources = CoalesceStreamsPreprocessor().preprocess(nb, resources)
+        return super().preprocess(nb, resources)
+
+
+class _OnceExecuted(ExecutePreprocessor):
+    """nbconvert executes a notebook each time it converts one: here a notebook's code runs once
+    per build process, whatever the language of its prose (both hold the same code cells)."""
+
+    def preprocess(self, nb, resources=None, km=None):
+        cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+        code = json.dumps([(c.source, c.metadata) for c in cells], sort_keys=True)
+        if code not in _EXECUTED:
+            nb, resources = super().preprocess(nb, resources, km)
+            runs = [(c.outputs, c.execution_count) for c in cells]
+            _EXECUTED[code] = copy.deepcopy((runs, nb.metadata.get("language_info")))
+            return nb, resources
+        log.info(f"Reusing the outputs of {len(cells)} code cells executed in this build")
+        runs, language = copy.deepcopy(_EXECUTED[code])
+        for cell, (outputs, count) in zip(cells, runs, strict=True):
+            cell.outputs, cell.execution_count = outputs, count
+        nb.metadata["language_info"] = language
+        return nb, resources
+
+
+def install(config) -> None:
+    nbconvert2.SubCell = _CoalescedSubCell
+    # nbconvert's exporters find their preprocessors by this name (config applies to subclasses)
+    nbconvert.preprocessors.ExecutePreprocessor = _OnceExecuted
+    plugin = config.plugins["mkdocs-jupyter"]
+    # mkdocs-jupyter parses every Markdown page with jupytext before it looks at `include`
+    plugin.should_include = lambda file: file.src_uri.endswith(".ipynb")
+    # its cache key covers only the notebook and its options: here, the pinned versions too
+    plugin.config["cache_dir"] = str(cache.folder(config) / "notebooks" / cache.key())
+    SearchIndex.add_entry_from_context = _cached_entries(config)
+
+
+# mkdocs-jupyter evicts every cache entry its pass did not use, i.e. the other language's:
+# both languages' passes share one set of used entries.
+def share_notebook_cache(config) -> None:
+    jupyter = config.plugins["mkdocs-jupyter"]
+    if not config.plugins["i18n"].building:
+        _USED.clear()
+        for path in sorted(Path(config.docs_dir).glob("*.ipynb")):
+            key = _compute_cache_key(str(path), jupyter.config, jupyter.config["execute"])
+            _USED.add(_get_cache_path(jupyter.config["cache_dir"], key))
+    jupyter._used_cache_paths = _USED
+
+
+# mkdocs-static-i18n rebuilds each file as a plain `File`, so mkdocs-jupyter's notebook files
+# would be copied as raw JSON (ultrabug/mkdocs-static-i18n#198): wrap them again, keeping the
+# localized destination and URL, with the alternates i18n computes only for Markdown pages.
+def notebooks_as_pages(files: Files, config) -> Files:
+    i18n = config.plugins["i18n"]
+    for file in list(files):
+        if (
+            file.src_uri.endswith(".ipynb")
+            and not file.is_documentation_page()
+            and file.generated_by is None  # downloads are notebooks too, but not pages
+        ):
+            files.remove(file)
+            page = _as_page(file, config, i18n)
+            files.append(page)
+            i18n.i18n_files_per_language[i18n.current_language].append(page)
+    return files
+
+
+def _as_page(file: File, config, i18n) -> NotebookFile:
+    urls, site = config.use_directory_urls, config.site_dir
+    page = NotebookFile(file, use_directory_urls=urls, site_dir=site)
+    page.dest_path, page.abs_dest_path, page.url = file.dest_path, file.abs_dest_path, file.url
+    name = file.norm_src_uri.removesuffix(".ipynb")
+    page.alternates = {
+        lang: SimpleNamespace(
+            url=f"{name}/" if lang == i18n.default_language else f"{lang}/{name}/", page=None
+        )
+        for lang in i18n.build_languages
+    }
+    return page
+
+
+# Material's search parses each page and segments its Chinese with jieba, whose dictionary
+# takes 0.8 s to load in every build: a page's entries are cached by the hash of all they are
+# made from (its HTML without formulas, URL, title, metadata, contents, the plugin's settings,
+# the versions of Material and jieba), so a warm build never loads jieba. Formulas are not
+# searched: their glyphs and MathML read as noise in a result.
+def _cached_entries(config):
+    versions = f"mkdocs-material=={version('mkdocs-material')} jieba=={version('jieba')}"
+    source = (Path(__file__).read_bytes() + Path(maths.__file__).read_bytes()).decode()
+
+    def add_entry_from_context(index: SearchIndex, shown) -> None:
+        page = copy.copy(shown)
+        page.content = maths.without_maths(shown.content)
+        made = json.dumps(
+            [page.content, page.url, page.title, page.meta, _toc(page.toc), index.config],
+            sort_keys=True,
+            default=str,
+        )
+        digest = hashlib.sha256(f"{source}{versions}{made}".encode()).hexdigest()[:32]
+
+        def compute() -> dict:
+            alone = SearchIndex(**index.config)  # Material's entries for this page only
+            MATERIAL_ENTRY(alone, page)
+            return {"entries": alone.entries}
+
+        name = page.url.strip("/").replace("/", "_") or "index"
+        index.entries.extend(cache.cached(config, "search", name, digest, compute)["entries"])
+
+    return add_entry_from_context
+
+
+def _toc(toc) -> list:
+    return [[item.id, item.url, item.title, _toc(item.children)] for item in toc]
