@@ -83,8 +83,8 @@ def test_a_dark_first_view_shows_only_dark_figures_and_prints_light_ones(tab, ba
     """A reader whose system is dark: the page opens dark; the light figures are never fetched;
     printed, the page shows the light figures and none of the site's chrome.
 
-    In zh: an en page holds the same figure markup (tests/build/test_parity.py), and every en page is
-    switched to dark by its toggle in test_page_renders_cleanly.
+    In zh: an en page holds the same figure markup (tests/build/test_parity.py), and every en
+    page is switched to dark by its toggle in test_page_renders_cleanly.
     """
     lang = "zh"
     visit = Visit(tab, base_url, page_url("activation", lang), "dark")

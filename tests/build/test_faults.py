@@ -3,20 +3,17 @@ or the runner stops with a message that names the file and the line."""
 
 import re
 import shutil
-import sys
-
-import nbformat
-import pytest
-from bench import build, copy_project
-from conftest import DOCS
-from nbclient.exceptions import CellExecutionError
-from notebook_runs import code_cells, executed
 
 import figures
+import nbformat
+import pytest
 import runner
 import test_layout as layout
 import test_notebooks as notebooks  # a module: its tests are not collected here
 import test_site as site_tests
+from bench import build, copy_project
+from nbclient.exceptions import CellExecutionError
+from notebook_runs import code_cells, executed
 from test_layout import untranslated
 from test_parity import differences
 

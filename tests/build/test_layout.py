@@ -1,9 +1,12 @@
 """The project's layout rules: page = snippet module = test module, every section shown once."""
 
+import ast
+import importlib.metadata
 import os
 import re
 import subprocess
 import sys
+import tomllib
 
 import matplotlib.pyplot as plt
 import pytest
@@ -31,7 +34,8 @@ def test_every_page_exists_in_both_languages():
 
 @pytest.mark.parametrize("name", pages())
 def test_every_page_has_a_test_module(name):
-    assert (ROOT / "tests" / "pages" / f"test_{name}.py").exists(), f"tests/pages/test_{name}.py is missing"
+    path = ROOT / "tests" / "pages" / f"test_{name}.py"
+    assert path.exists(), f"tests/pages/test_{name}.py is missing"
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -127,3 +131,24 @@ def test_figure_functions_draw_something_on_every_axes(run, module):
                 drawn = ax.lines or ax.patches or ax.images or ax.collections or ax.texts
                 assert drawn, f"{module}.{name}(): an empty axes"
             plt.close(figure)
+
+
+def test_the_build_declares_what_it_imports():
+    """Every distribution the build code imports (at any depth of docs/.hooks/) is pinned in
+    pyproject.toml, not left to arrive with another package."""
+    hooks = sorted((DOCS / ".hooks").glob("*.py"))
+    own = {p.stem for p in hooks}
+    names = set()
+    for path in hooks:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names.add(node.module.split(".")[0])
+    third_party = names - own - set(sys.stdlib_module_names) - {"__future__"}
+    owners = importlib.metadata.packages_distributions()
+    wanted = {owners[name][0].lower().replace("_", "-") for name in third_party}
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pinned = {re.split(r"[=<>]", d)[0].lower() for d in config["project"]["dependencies"]}
+    assert {"nbformat", "pyyaml", "cycler", "mini-racer", "jieba"} <= wanted
+    assert wanted - pinned == set()

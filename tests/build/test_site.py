@@ -7,12 +7,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
-import pytest
-from conftest import DOCS, ROOT, SNIPPETS, page_url, pages
-
 import cjk
 import figures
+import pytest
 import runner
+from conftest import ROOT, SNIPPETS, page_url, pages
 
 LANGS = ("zh", "en")
 
