@@ -17,6 +17,8 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -31,6 +33,8 @@ HOOKS = str(Path(__file__).parent)
 _FUTURES: dict[tuple[Path, str], Future] = {}  # (module, key) → its run, while it runs
 _WAITING: dict[Path, list[File]] = {}  # module → this build's figure files, not yet drawn
 _POOL: list[ProcessPoolExecutor] = []
+_SUBMITTED = threading.Event()  # set once every run of this build is submitted
+_SUBMITTED.set()
 
 
 # In a worker: run the module and draw its figures.
@@ -39,14 +43,33 @@ def run(module: str) -> dict:
     return {"outputs": done.outputs, "figures": figures.draw(done)}
 
 
-# Start every module that misses the cache, the largest first (they take longest).
+# Start every module that misses the cache, in the order the pages will ask for them (MkDocs's:
+# the home page first, then by name). The first run waits for the workers' server to import
+# torch (3 s), so the runs are started from a thread: the build goes on meanwhile.
 def start(config) -> None:
-    modules = sorted(runner.snippet_dir(config).glob("*.py"), key=lambda m: -m.stat().st_size)
+    docs = sorted(Path(config.docs_dir).glob("*.md"), key=lambda p: (p.stem != "index", p.name))
+    names = list(dict.fromkeys(p.name.split(".")[0] for p in docs))
+    modules = sorted(runner.snippet_dir(config).glob("*.py"), key=lambda m: _rank(m.stem, names))
+    missing = []
     for module in modules:
         key = _key(module)
         if cache.lookup(config, "runs", module.stem, key) is None and (module, key) not in _FUTURES:
             log.info(f"Running snippets/{module.name}")
+            missing.append((module, key))
+    _SUBMITTED.clear()
+    threading.Thread(target=_submit, args=(missing,), daemon=True).start()
+
+
+def _submit(missing: list[tuple[Path, str]]) -> None:
+    try:
+        for module, key in missing:
             _FUTURES[(module, key)] = _pool().submit(run, str(module))
+    finally:
+        _SUBMITTED.set()
+
+
+def _rank(name: str, names: list[str]) -> int:
+    return names.index(name) if name in names else len(names)
 
 
 # One generated file per figure function and scheme, drawn as soon as its module's run is done.
@@ -68,6 +91,7 @@ def result(module: Path, config) -> dict:
     key = _key(module)
     found = cache.lookup(config, "runs", module.stem, key)
     if found is None:
+        _SUBMITTED.wait()
         future = _FUTURES.pop((module, key), None) or _pool().submit(run, str(module))
         try:
             found = cache.store(config, "runs", module.stem, key, future.result())
@@ -124,9 +148,24 @@ def _pool() -> ProcessPoolExecutor:
             sys.path.append(HOOKS)
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["__main__", "torch", "matplotlib.pyplot"])
-        workers = os.cpu_count() or 1
-        _POOL.append(ProcessPoolExecutor(workers, context, max_tasks_per_child=1))
+        workers, build = os.cpu_count() or 1, os.getpid()
+        _POOL.append(ProcessPoolExecutor(workers, context, _watch, (build,), max_tasks_per_child=1))
     return _POOL[0]
+
+
+# In a worker: exit once the build has gone. A build killed before it could stop its workers
+# (`mkdocs serve` ended by a signal) would otherwise leave them waiting for work, and with them
+# the server, forever.
+def _watch(build: int) -> None:
+    def watch():
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(build, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 # Start the workers' server now (`mkdocs serve`), so that the first edit does not wait for it.

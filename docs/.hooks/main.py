@@ -3,9 +3,9 @@
 Every step is a plain function in a module of its own beside this one; none registers events.
 A build, per language (mkdocs-static-i18n builds the default language, then each other one):
 
-1. config: patch what needs patching upstream (workarounds.py), before any plugin runs.
-2. files: start every snippet module that misses the cache in a worker (execution.py); add the
-   figures, the downloads, and the notebooks as pages.
+1. config: patch what needs patching upstream (workarounds.py), before any page is read.
+   Start every snippet module that misses the cache, each in a worker (execution.py).
+2. files: add the figures, the downloads, and the notebooks as pages.
 3. each page's Markdown: outputs under includes, figure variants, the errata and glossary tables.
 4. each page's HTML: notebook fixes, boxes, joined Chinese lines, hovers, laid-out maths, and
    the data the theme shows around it (downloads, date, torch version).
@@ -42,6 +42,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config):
     workarounds.install(config)
+    execution.start(config)  # first: the runs go on while the rest of the build does
     return config
 
 
@@ -53,7 +54,6 @@ def on_pre_build(config) -> None:
 
 @event_priority(-200)  # after i18n, which makes each language's files anew
 def on_files(files, config):
-    execution.start(config)  # first: the runs go on while the rest of the build does
     files = workarounds.notebooks_as_pages(files, config)
     execution.add_figures(files, config)
     downloads.add(files, config)

@@ -86,19 +86,23 @@ def share_notebook_cache(config) -> None:
 
 # mkdocs-static-i18n rebuilds each file as a plain `File`, so mkdocs-jupyter's notebook files
 # would be copied as raw JSON (ultrabug/mkdocs-static-i18n#198): wrap them again, keeping the
-# localized destination and URL, with the alternates i18n computes only for Markdown pages.
+# localized destination and URL, with the alternates i18n computes only for Markdown pages. A
+# notebook keeps its place among the files: pages are built in that order, and the notebook's
+# execution then overlaps the snippet runs instead of coming after every page has waited.
 def notebooks_as_pages(files: Files, config) -> Files:
-    i18n = config.plugins["i18n"]
+    i18n, kept = config.plugins["i18n"], []
     for file in list(files):
+        files.remove(file)  # all of them, to append them again in order (i18n's own Files class)
         if (
             file.src_uri.endswith(".ipynb")
             and not file.is_documentation_page()
             and file.generated_by is None  # downloads are notebooks too, but not pages
         ):
-            files.remove(file)
-            page = _as_page(file, config, i18n)
-            files.append(page)
-            i18n.i18n_files_per_language[i18n.current_language].append(page)
+            file = _as_page(file, config, i18n)
+            i18n.i18n_files_per_language[i18n.current_language].append(file)
+        kept.append(file)
+    for file in kept:
+        files.append(file)
     return files
 
 

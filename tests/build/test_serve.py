@@ -60,6 +60,24 @@ def served(tmp_path, build_cache):
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # the snippet workers and their server go with it, though it was stopped by a signal
+    deadline = time.monotonic() + 10
+    while workers_of(project) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert workers_of(project) == []
+
+
+def workers_of(project: Path) -> list[int]:
+    """The processes whose command line names the project (the workers' server passes its path)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if proc.name.isdigit() and str(project).encode() in command:
+            found.append(int(proc.name))
+    return found
 
 
 def locations(index: str) -> list[str]:
