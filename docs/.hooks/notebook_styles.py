@@ -19,6 +19,7 @@ hash of the page as written (`.cache/styles/`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from html.parser import HTMLParser
@@ -58,12 +59,22 @@ def purged(html: str, other_css: list[str] = ()) -> str:
     """The page with the rules and custom properties it cannot use taken out of its styles."""
     names = Names()
     names.feed(html)
-    sheets = {m.start(2): _rules(m[2], names) for m in STYLE.finditer(html)}
-    other_css = [*other_css, *STYLE_ATTRIBUTE.findall(STYLE.sub("", html))]
-    rules = [rule for sheet in sheets.values() for rule in _flat(sheet)]
+    sheets = tuple(m[2] for m in STYLE.finditer(html))
+    other = (*other_css, *STYLE_ATTRIBUTE.findall(STYLE.sub("", html)))
+    kept = iter(_purged(sheets, names.key(), other))
+    return STYLE.sub(lambda m: m[1] + next(kept) + m[3], html)
+
+
+# The styles purged for a page holding these names: the same for both languages of a notebook.
+@functools.lru_cache(maxsize=4)
+def _purged(sheets: tuple[str, ...], key: tuple, other_css: tuple[str, ...]) -> list[str]:
+    names = Names()
+    names.classes, names.ids, names.attributes = key
+    rules_of = [_rules(sheet, names) for sheet in sheets]
+    rules = [rule for sheet in rules_of for rule in _flat(sheet)]
     declared = {id(r): _declarations(r) for r in rules if r.type == "qualified-rule"}
-    read = _read_properties(rules, declared, other_css)
-    return STYLE.sub(lambda m: m[1] + _serialize(sheets[m.start(2)], declared, read) + m[3], html)
+    read = _read_properties(rules, declared, list(other_css))
+    return [_serialize(sheet, declared, read) for sheet in rules_of]
 
 
 class Names(HTMLParser):
@@ -72,6 +83,9 @@ class Names(HTMLParser):
     def __init__(self):
         super().__init__()
         self.classes, self.ids, self.attributes = set(), set(), set()
+
+    def key(self) -> tuple[frozenset, ...]:
+        return frozenset(self.classes), frozenset(self.ids), frozenset(self.attributes)
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
