@@ -19,7 +19,7 @@ import yaml
 from bench import CHROMIUM, cold_run, one_run
 from fences import ChainedRunner, SnippetFenceParser
 from pytest_markdown_docs._runners import register_runner
-from runner import cached_run
+from runner import Run, run_module
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -94,7 +94,12 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def run():
     """Run a snippet module by name, once per session, with the build's own runner."""
-    return lambda name: cached_run(SNIPPETS / f"{name}.py")
+    return lambda name: _run(name)
+
+
+@functools.cache
+def _run(name: str) -> Run:
+    return run_module(SNIPPETS / f"{name}.py")
 
 
 def shared_folder(tmp_path_factory) -> Path:

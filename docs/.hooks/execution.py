@@ -112,6 +112,7 @@ def stop() -> None:
     while _POOL:
         _POOL.pop().shutdown(cancel_futures=True)
     _FUTURES.clear()
+    _WAITING.clear()
 
 
 def _draw(module: Path, svgs: dict[str, str]) -> None:

@@ -13,9 +13,7 @@ a figure function `figure_name()` of a module as `![alt](figures/module/name.svg
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
-import logging
 import os
 import re
 import signal
@@ -45,7 +43,6 @@ INCLUDE = re.compile(
 )
 FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(figures/(?P<module>\w+)/(?P<name>\w+)\.svg\)")
 DEFINES_FIGURE = re.compile(r"^def figure_(\w+)\(", re.MULTILINE)
-log = logging.getLogger("mkdocs.hooks.runner")
 TIMEOUT = float(os.environ.get("NOTES_SNIPPET_TIMEOUT", "120"))
 
 
@@ -75,7 +72,6 @@ class Section:
 @dataclass
 class Run:
     path: Path
-    digest: str
     sections: list[Section]
     outputs: dict[str, str] = field(default_factory=dict)
     namespace: dict = field(default_factory=dict)
@@ -113,9 +109,7 @@ def parse_sections(path: Path) -> list[Section]:
 
 # Execute every section in order in one namespace, capturing stdout per section.
 def run_module(path: Path) -> Run:
-    source = path.read_bytes()
-    log.info(f"Running snippets/{path.name}")
-    run = Run(path, hashlib.sha256(source).hexdigest(), parse_sections(path))
+    run = Run(path, parse_sections(path))
     run.namespace.update(__name__=f"snippets.{path.stem}", __file__=str(path))
     if "torch" in sys.modules:  # imported before this module set OMP_NUM_THREADS
         sys.modules["torch"].set_num_threads(1)
@@ -133,19 +127,6 @@ def snippet_dir(config) -> Path:
 # The figure functions a module defines (at the top level of a section), by name.
 def figure_names(module: Path) -> list[str]:
     return sorted(DEFINES_FIGURE.findall(module.read_text(encoding="utf-8")))
-
-
-_RUNS: dict[Path, Run] = {}
-
-
-# Run a module once per content: both languages and every hook share the result.
-def cached_run(path: Path) -> Run:
-    path = path.resolve()
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    run = _RUNS.get(path)
-    if run is None or run.digest != digest:
-        run = _RUNS[path] = run_module(path)
-    return run
 
 
 def _section(name: str, first_line: int, body: list[str]) -> Section:
