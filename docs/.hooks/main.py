@@ -79,7 +79,7 @@ def on_page_content(html: str, page, config, files) -> str:
         html = errata.boxed(html, ctx, config)
     html = cjk.join_lines(html)
     html = glossary.hovers(html, ctx, config)  # after joining: a term may span a line break
-    html = maths.laid_out(html, page, config)  # last: hovers walk the TeX, not KaTeX's tags
+    html = maths.laid_out(html, ctx, page, config)  # last: hovers walk the TeX, not KaTeX's tags
     downloads.offer(page, ctx, files)
     metadata.date(page)
     return html
@@ -93,8 +93,9 @@ def on_env(env, config, files):
 def on_post_page(output: str, page, config) -> str:
     output = languages.without_head_alternates(output)
     output = search.point_at_language_index(output, page, config)
-    if page.file.src_uri.endswith(".ipynb"):
-        output = notebook_styles.purge(output, context.of(page, config), config)
+    ctx = context.of(page, config)
+    if ctx.notebook:
+        output = notebook_styles.purge(output, ctx, config)
         output = notebook_markup.valid(output)  # after the purge, which reads the styles in place
     return output
 

@@ -47,8 +47,8 @@ class MathsError(RuntimeError):
     """A formula KaTeX cannot parse, or warns about."""
 
 
-def laid_out(content: str, page, config) -> str:
-    notebook = page.file.src_uri.endswith(".ipynb")
+def laid_out(content: str, ctx, page, config) -> str:
+    notebook = ctx.notebook
     formulas = _notebook_formulas(content) if notebook else _markdown_formulas(content)
     if not formulas:
         return content

@@ -11,7 +11,7 @@ import tomllib
 import matplotlib.pyplot as plt
 import pytest
 import yaml
-from conftest import DOCS, ROOT, SNIPPETS, page_source, pages
+from conftest import DOCS, LANGUAGES, ROOT, SNIPPETS, page_source, pages
 from fences import SnippetFenceParser
 from matplotlib.figure import Figure
 from runner import parse_sections
@@ -152,3 +152,12 @@ def test_the_build_declares_what_it_imports():
     pinned = {re.split(r"[=<>]", d)[0].lower() for d in config["project"]["dependencies"]}
     assert {"nbformat", "pyyaml", "cycler", "mini-racer", "jieba"} <= wanted
     assert wanted - pinned == set()
+
+
+def test_the_build_names_no_language():
+    """The languages are mkdocs.yml's: no step of the build spells one out."""
+    codes = {each["locale"] for each in LANGUAGES}
+    for path in sorted((DOCS / ".hooks").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert node.value not in codes, f"{path.name}:{node.lineno}: {node.value!r}"
