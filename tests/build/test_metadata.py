@@ -3,6 +3,7 @@
 import re
 import subprocess
 
+import metadata
 import pytest
 import torch
 from conftest import DOCS, page_source, page_url, pages
@@ -41,3 +42,25 @@ def test_sitemap_dates_are_the_pages_last_commits(site):
             day = committed(name, lang)
             if day:
                 assert entries[page_url(name, lang)] == day, (name, lang)
+
+
+def test_outside_git_the_date_is_source_date_epoch_s(tmp_path, monkeypatch):
+    page = tmp_path / "x.md"  # a folder that is no git checkout: a source tarball
+    page.write_text("# x\n")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765065600")
+    assert metadata.last_commit_day(page) == "2025-12-07"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    with pytest.raises(RuntimeError, match="no git history .* set SOURCE_DATE_EPOCH"):
+        metadata.last_commit_day(page)
+
+
+def test_a_file_no_commit_holds_is_not_committed_yet(tmp_path):
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=60)
+    (tmp_path / "other.md").write_text("# other\n")
+    subprocess.run([*git, "add", "other.md"], check=True, timeout=60)
+    subprocess.run([*git, "commit", "-qm", "other"], check=True, timeout=60)
+    page = tmp_path / "x.md"
+    page.write_text("# x\n")
+    assert metadata.last_commit_day(page) == ""
