@@ -55,6 +55,7 @@ def on_pre_build(config) -> None:
 @event_priority(-200)  # after i18n, which makes each language's files anew
 def on_files(files, config):
     files = workarounds.notebooks_as_pages(files, config)
+    workarounds.fixed_search_worker(files)
     execution.add_figures(files, config)
     downloads.add(files, config)
     serve.mark_modified(files, config)

@@ -11,6 +11,7 @@ import copy
 import hashlib
 import json
 import logging
+import re
 from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,6 +28,7 @@ from nbconvert.preprocessors import CoalesceStreamsPreprocessor, ExecutePreproce
 log = logging.getLogger("mkdocs.hooks.workarounds")
 _EXECUTED: dict[str, tuple] = {}  # code cells (source, metadata) → what executing them gave
 _USED: set = set()  # the notebook cache entries this build uses, in any language
+WORKER = r"assets/javascripts/workers/search\.\w+\.min\.js"
 MATERIAL_ENTRY = SearchIndex.add_entry_from_context  # Material's own, before install()
 
 
@@ -104,6 +106,26 @@ def notebooks_as_pages(files: Files, config) -> Files:
     for file in kept:
         files.append(file)
     return files
+
+
+# Material's search worker segments a Chinese query by the words its index holds (`segment()`,
+# src/templates/assets/javascripts/integrations/search/query/segment/index.ts), but its loops
+# never try a word that ends at the query's last character, so 学习率 is searched as 学习 and
+# 梯度消失 as 梯度. The worker the site publishes has those two comparisons corrected.
+SEGMENT_FIXES = (
+    ("for(let o=s+1;o<t.length;o++)", "for(let o=s+1;o<=t.length;o++)"),  # j <= query.length
+    ("n[a]&&a<t.length-1&&", "n[a]&&a<t.length&&"),  # continue at q < query.length
+)
+
+
+def fixed_search_worker(files: Files) -> None:
+    [worker] = [f for f in files if re.fullmatch(WORKER, f.src_uri)]
+    text = worker.content_string
+    for wrong, right in SEGMENT_FIXES:
+        if text.count(wrong) != 1:
+            raise RuntimeError(f"{worker.src_uri}: no `{wrong}` (Material's segment() changed?)")
+        text = text.replace(wrong, right)
+    worker.content_string = text
 
 
 def _as_page(file: File, config, i18n) -> NotebookFile:
