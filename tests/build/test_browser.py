@@ -337,6 +337,23 @@ def test_a_chinese_query_is_searched_to_its_last_word(tab, base_url):
         visit.close()
 
 
+# A code name as a reader types it, bare, and the page that shows it (the index holds
+# `torch.linspace(`: mkdocs.yml's search separator splits ASCII punctuation but not `_`).
+CODE_NAMES = [("logsumexp", "softmax"), ("mse_loss", "autograd"), ("log_softmax", "softmax")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_code_name_is_found_bare(tab, base_url, lang):
+    visit = Visit(tab, base_url, page_url("tensors", lang))
+    try:
+        for query, answer in CODE_NAMES:
+            assert first_results(visit.page, query)[0] == f"/{page_url(answer, lang)}", query
+        # found, though the errata table, which quotes the notes' misspelling, comes first
+        assert f"/{page_url('activation', lang)}" in first_results(visit.page, "linspace")
+    finally:
+        visit.close()
+
+
 def test_404_page_speaks_both_languages(tab, base_url):
     visit = Visit(tab, base_url, "404.html")
     page = visit.page
