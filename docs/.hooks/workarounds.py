@@ -17,6 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import cache
+import glossary
 import maths
 import mkdocs_jupyter.nbconvert2 as nbconvert2
 import nbconvert.preprocessors
@@ -29,6 +30,7 @@ log = logging.getLogger("mkdocs.hooks.workarounds")
 _EXECUTED: dict[str, tuple] = {}  # code cells (source, metadata) → what executing them gave
 _USED: set = set()  # the notebook cache entries this build uses, in any language
 WORKER = r"assets/javascripts/workers/search\.\w+\.min\.js"
+_TAUGHT: list[str] = []  # the terms jieba was given as words, in this process
 MATERIAL_ENTRY = SearchIndex.add_entry_from_context  # Material's own, before install()
 
 
@@ -146,10 +148,16 @@ def _as_page(file: File, config, i18n) -> NotebookFile:
 # takes 0.8 s to load in every build: a page's entries are cached by the hash of all they are
 # made from (its HTML without formulas, URL, title, metadata, contents, the plugin's settings,
 # the versions of Material and jieba), so a warm build never loads jieba. Formulas are not
-# searched: their glyphs and MathML read as noise in a result.
+# searched: their glyphs and MathML read as noise in a result. jieba's own dictionary splits
+# some of the site's terms (交叉 熵, 学习 率, 参数 量), so a query for the whole term matched
+# nothing whole: the term list's Chinese words are added to it before a page is segmented.
 def _cached_entries(config):
     versions = f"mkdocs-material=={version('mkdocs-material')} jieba=={version('jieba')}"
     source = (Path(__file__).read_bytes() + Path(maths.__file__).read_bytes()).decode()
+    lang = config.plugins["i18n"].default_language
+    terms = {t.word(lang) for t in glossary.terms(config.docs_dir)}
+    words = sorted(w for w in terms if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w))
+    source += "\n".join(words)
 
     def add_entry_from_context(index: SearchIndex, shown) -> None:
         page = copy.copy(shown)
@@ -162,6 +170,7 @@ def _cached_entries(config):
         digest = hashlib.sha256(f"{source}{versions}{made}".encode()).hexdigest()[:32]
 
         def compute() -> dict:
+            _teach_jieba(words)
             alone = SearchIndex(**index.config)  # Material's entries for this page only
             MATERIAL_ENTRY(alone, page)
             return {"entries": alone.entries}
@@ -170,6 +179,20 @@ def _cached_entries(config):
         index.entries.extend(cache.cached(config, "search", name, digest, compute)["entries"])
 
     return add_entry_from_context
+
+
+# A term of two or three characters that jieba cuts into a single character and the rest
+# (交叉 熵, 学习 率) becomes one word, so that 学习率衰减 is then cut 学习率 衰减. A longer term
+# stays in its pieces: made one word, 非叶子张量 would no longer be found by 叶子张量.
+def _teach_jieba(words: list[str]) -> None:
+    import jieba  # here: a warm build never loads its dictionary
+
+    if _TAUGHT:
+        return
+    for word in sorted(words, key=lambda w: (len(w), w)):
+        if len(word) <= 3 and any(len(piece) == 1 for piece in jieba.lcut(word)):
+            jieba.add_word(word)
+            _TAUGHT.append(word)
 
 
 def _toc(toc) -> list:
