@@ -30,7 +30,6 @@ log = logging.getLogger("mkdocs.hooks.workarounds")
 _EXECUTED: dict[str, tuple] = {}  # code cells (source, metadata) → what executing them gave
 _USED: set = set()  # the notebook cache entries this build uses, in any language
 WORKER = r"assets/javascripts/workers/search\.\w+\.min\.js"
-_TAUGHT: list[str] = []  # the terms jieba was given as words, in this process
 MATERIAL_ENTRY = SearchIndex.add_entry_from_context  # Material's own, before install()
 
 
@@ -149,14 +148,16 @@ def _as_page(file: File, config, i18n) -> NotebookFile:
 # made from (its HTML without formulas, URL, title, metadata, contents, the plugin's settings,
 # the versions of Material and jieba), so a warm build never loads jieba. Formulas are not
 # searched: their glyphs and MathML read as noise in a result. jieba's own dictionary splits
-# some of the site's terms (交叉 熵, 学习 率, 参数 量), so a query for the whole term matched
-# nothing whole: the term list's Chinese words are added to it before a page is segmented.
+# some of the site's terms (交叉 熵, 学习 率), so a query for the whole term matched nothing
+# whole: the term list's short Chinese terms are added to it before a page is segmented.
 def _cached_entries(config):
     versions = f"mkdocs-material=={version('mkdocs-material')} jieba=={version('jieba')}"
     source = (Path(__file__).read_bytes() + Path(maths.__file__).read_bytes()).decode()
     lang = config.plugins["i18n"].default_language
     terms = {t.word(lang) for t in glossary.terms(config.docs_dir)}
-    words = sorted(w for w in terms if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w))
+    # two or three characters: made one word, 非叶子张量 would no longer be found by 叶子张量
+    short = (w for w in terms if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", w))
+    words = sorted(short, key=lambda w: (len(w), w))  # shortest first: see _teach_jieba
     source += "\n".join(words)
 
     def add_entry_from_context(index: SearchIndex, shown) -> None:
@@ -181,18 +182,15 @@ def _cached_entries(config):
     return add_entry_from_context
 
 
-# A term of two or three characters that jieba cuts into a single character and the rest
-# (交叉 熵, 学习 率) becomes one word, so that 学习率衰减 is then cut 学习率 衰减. A longer term
-# stays in its pieces: made one word, 非叶子张量 would no longer be found by 叶子张量.
+# A term jieba cuts into a single character and the rest (交叉 熵, 学习 率) becomes one word,
+# shortest first, so that 学习率衰减 is then cut 学习率 衰减. A term already a word is cut
+# into itself, so a second call changes nothing.
 def _teach_jieba(words: list[str]) -> None:
     import jieba  # here: a warm build never loads its dictionary
 
-    if _TAUGHT:
-        return
-    for word in sorted(words, key=lambda w: (len(w), w)):
-        if len(word) <= 3 and any(len(piece) == 1 for piece in jieba.lcut(word)):
+    for word in words:
+        if any(len(piece) == 1 for piece in jieba.lcut(word)):
             jieba.add_word(word)
-            _TAUGHT.append(word)
 
 
 def _toc(toc) -> list:
