@@ -7,6 +7,10 @@ true, written for the table (`words.correction`); the explanation follows. The e
 holds the line `[[errata]]`, which becomes a table with one row per correction, in nav order,
 linking to the section it is in. A clarification (an `info` box) is no correction and has no row.
 
+A box of either kind whose paragraph has the language's `words.changed` form
+(`**PyTorch {version} 起**：{now}；此前{before}（{source}）`) records a change in PyTorch since the
+notes; the page holding the line `[[changes]]` lists them, by version, in a table of their own.
+
 A notebook's box cells are shown in the boxes a Markdown page has (in Jupyter they stay a bold
 first line: Jupyter has no such boxes).
 """
@@ -20,6 +24,7 @@ import pages
 from context import Context, localized
 
 MARKER = "[[errata]]"
+CHANGES = "[[changes]]"
 TITLE = '<div class="admonition {kind}">\n<p class="admonition-title">{title}</p>'
 
 
@@ -37,16 +42,46 @@ class Correction:
 def table(markdown: str, ctx: Context, config) -> str:
     if ctx.name != "errata":
         return markdown
-    if markdown.count(MARKER) != 1:
-        raise RuntimeError(f"{ctx.where}: needs the line {MARKER} exactly once")
-    corrections = [c for name in pages.nav_pages(config.nav) for c in collect(config, name, ctx)]
-    rows = [ctx.words["errata"], ("---",) * 4]
-    for c in corrections:
+    rows = []
+    for c in (c for name in pages.nav_pages(config.nav) for c in collect(config, name, ctx)):
         # a summary follows "Correction: " in its box; in its own cell it starts a sentence
         truth = c.truth[:1].upper() + c.truth[1:]
-        cells = (c.source, c.quote, truth, f"[{c.title}]({c.page}#{c.anchor})")
-        rows.append(tuple(_cell(cell) for cell in cells))
-    return markdown.replace(MARKER, "\n".join("| " + " | ".join(row) + " |" for row in rows))
+        rows.append((c.source, c.quote, truth, f"[{c.title}]({c.page}#{c.anchor})"))
+    return _with_table(markdown, MARKER, ctx, ctx.words["errata"], rows)
+
+
+# Replace the marker line of the changes page with the table of PyTorch's changes, by version
+# (then in nav order).
+def changes(markdown: str, ctx: Context, config) -> str:
+    if ctx.name != "changes":
+        return markdown
+    form, found = _pattern(ctx.words["changed"]), []
+    for name in pages.nav_pages(config.nav):
+        source = pages.source(config, localized(name, ctx.lang, ctx.default))
+        for section in source.sections:
+            for _, body, where in section.boxes:
+                for change in filter(None, map(form.match, _paragraphs(body))):
+                    if not section.anchor:
+                        raise RuntimeError(
+                            f"{where}: the change is under no heading with an anchor"
+                        )
+                    if not re.fullmatch(r"\d+(\.\d+)+", change["version"]):
+                        raise RuntimeError(f"{where}: {change['version']!r} is no version")
+                    link = f"[{source.title} › {section.title}]({source.file}#{section.anchor})"
+                    cells = ("version", "now", "before", "source")
+                    found.append((*(change[cell] for cell in cells), link))
+    if not found:
+        raise RuntimeError(f"{ctx.where}: no box records a change ({ctx.words['changed']})")
+    found.sort(key=lambda row: tuple(map(int, row[0].split("."))))
+    return _with_table(markdown, CHANGES, ctx, ctx.words["changes"], found)
+
+
+def _with_table(markdown: str, marker: str, ctx: Context, header, rows) -> str:
+    if markdown.count(marker) != 1:
+        raise RuntimeError(f"{ctx.where}: needs the line {marker} exactly once")
+    lines = [header, ("---",) * len(header)]
+    lines += [tuple(_cell(cell) for cell in row) for row in rows]
+    return markdown.replace(marker, "\n".join("| " + " | ".join(row) + " |" for row in lines))
 
 
 # A notebook page's box cells, boxed as a Markdown page's are.
@@ -85,7 +120,7 @@ def collect(config, name: str, ctx: Context) -> list[Correction]:
 
 
 def parse(body: str, words: dict, where: str, source: pages.Source, section) -> Correction:
-    paragraphs = [_join(p.splitlines()) for p in re.split(r"\n\s*\n", body)]
+    paragraphs = _paragraphs(body)
     original, truth = _pattern(words["original"]), _pattern(words["correction"])
     opening = original.match(paragraphs[0]) if paragraphs else None
     summary = truth.match(paragraphs[1]) if len(paragraphs) > 1 else None
@@ -100,6 +135,10 @@ def parse(body: str, words: dict, where: str, source: pages.Source, section) -> 
     return Correction(
         opening["source"], opening["quote"], summary["text"], source.file, title, section.anchor
     )
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [_join(p.splitlines()) for p in re.split(r"\n\s*\n", body)]
 
 
 # A paragraph's form in mkdocs.yml, `**原文**（{source}）：{quote}`, as a regular expression.

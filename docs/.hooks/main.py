@@ -6,7 +6,8 @@ A build, per language (mkdocs-static-i18n builds the default language, then each
 1. config: patch what needs patching upstream (workarounds.py), before any page is read.
    Start every snippet module that misses the cache, each in a worker (execution.py).
 2. files: add the figures, the downloads, and the notebooks as pages.
-3. each page's Markdown: outputs under includes, figure variants, the errata and glossary tables.
+3. each page's Markdown: outputs under includes, figure variants, the errata, changes and
+   glossary tables.
 4. each page's HTML: notebook fixes, boxes, joined Chinese lines, hovers, laid-out maths, and
    the data the theme shows around it (downloads, date, torch version).
 5. env: wait for the runs no page waited for, so every figure is drawn before files are written.
@@ -67,6 +68,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     markdown = includes.with_outputs(markdown, ctx, config)
     markdown = includes.with_figures(markdown, ctx, files)
     markdown = errata.table(markdown, ctx, config)
+    markdown = errata.changes(markdown, ctx, config)
     return glossary.table(markdown, ctx, config)
 
 
