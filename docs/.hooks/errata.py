@@ -57,19 +57,15 @@ def changes(markdown: str, ctx: Context, config) -> str:
         return markdown
     form, found = _pattern(ctx.words["changed"]), []
     for name in pages.nav_pages(config.nav):
-        source = pages.source(config, localized(name, ctx.lang, ctx.default))
-        for section in source.sections:
-            for _, body, where in section.boxes:
-                for change in filter(None, map(form.match, _paragraphs(body))):
-                    if not section.anchor:
-                        raise RuntimeError(
-                            f"{where}: the change is under no heading with an anchor"
-                        )
-                    if not re.fullmatch(r"\d+(\.\d+)+", change["version"]):
-                        raise RuntimeError(f"{where}: {change['version']!r} is no version")
-                    link = f"[{source.title} › {section.title}]({source.file}#{section.anchor})"
-                    cells = ("version", "now", "before", "source")
-                    found.append((*(change[cell] for cell in cells), link))
+        for source, section, _, body, where in _boxes(config, name, ctx):
+            for change in filter(None, map(form.match, _paragraphs(body))):
+                if not section.anchor:
+                    raise RuntimeError(f"{where}: the change is under no heading with an anchor")
+                if not re.fullmatch(r"\d+(\.\d+)+", change["version"]):
+                    raise RuntimeError(f"{where}: {change['version']!r} is no version")
+                link = f"[{source.title} › {section.title}]({source.file}#{section.anchor})"
+                cells = ("version", "now", "before", "source")
+                found.append((*(change[cell] for cell in cells), link))
     if not found:
         raise RuntimeError(f"{ctx.where}: no box records a change ({ctx.words['changed']})")
     found.sort(key=lambda row: tuple(map(int, row[0].split("."))))
@@ -109,14 +105,20 @@ def boxed(html: str, ctx: Context, config) -> str:
 
 # Every correction of one page in one language, in page order.
 def collect(config, name: str, ctx: Context) -> list[Correction]:
-    source = pages.source(config, localized(name, ctx.lang, ctx.default))
     kinds = config.extra["boxes"]
-    found = []
+    return [
+        parse(body, ctx.words, where, source, section)
+        for source, section, title, body, where in _boxes(config, name, ctx)
+        if kinds[title] == "warning"
+    ]
+
+
+# Every box of one page in one language, in page order, with the page and section it is in.
+def _boxes(config, name: str, ctx: Context):
+    source = pages.source(config, localized(name, ctx.lang, ctx.default))
     for section in source.sections:
         for title, body, where in section.boxes:
-            if kinds[title] == "warning":
-                found.append(parse(body, ctx.words, where, source, section))
-    return found
+            yield source, section, title, body, where
 
 
 def parse(body: str, words: dict, where: str, source: pages.Source, section) -> Correction:
